@@ -1,0 +1,51 @@
+"""React to page-tree changes: keep stored progress right when items change.
+
+Publishing, unpublishing, moving or deleting a required item changes what a
+programme requires, so the programme's enrolments are recounted (as a
+background task where a worker runs, inline otherwise).
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from . import tasks
+
+
+def _programme_id_for(page) -> int | None:
+    from .permissions import programme_for_item
+
+    if not getattr(page.specific_class, "lms_required_item", False):
+        return None
+    programme = programme_for_item(page)
+    return programme.pk if programme else None
+
+
+def _schedule_recount(page) -> None:
+    programme_id = _programme_id_for(page)
+    if programme_id is not None:
+        tasks.enqueue_programme_recount(programme_id)
+
+
+@receiver(page_published)
+def on_page_published(sender, instance, **kwargs):
+    _schedule_recount(instance)
+
+
+@receiver(page_unpublished)
+def on_page_unpublished(sender, instance, **kwargs):
+    _schedule_recount(instance)
+
+
+@receiver(post_page_move)
+def on_page_moved(sender, instance, **kwargs):
+    _schedule_recount(instance)
+
+
+@receiver(post_delete)
+def on_page_deleted(sender, instance, **kwargs):
+    if getattr(sender, "lms_required_item", False):
+        _schedule_recount(instance)

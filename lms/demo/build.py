@@ -1,0 +1,167 @@
+"""Build the demo site tree from :mod:`lms.demo.sample_programme`.
+
+Idempotent: pages are found by slug under their parent and created only when
+missing, so running it again changes nothing and keeps learners' progress.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.db import transaction
+
+from wagtail.models import Page, Site
+
+from cms_pages.models import HomePage, NewsIndexPage, NewsPage, StandardPage
+from courses.models import LessonPage, ModulePage, ProgrammeIndexPage, ProgrammePage
+
+from . import sample_programme as content
+
+
+def _child(parent: Page, model, slug: str, **fields) -> tuple[Page, bool]:
+    existing = model.objects.child_of(parent).filter(slug=slug).first()
+    if existing is not None:
+        return existing, False
+    page = model(slug=slug, **fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page, True
+
+
+def stream_body(blocks: list[tuple[str, object]]) -> str:
+    """Convert the content module's ``(type, value)`` tuples to StreamField JSON."""
+    raw = []
+    for block_type, value in blocks:
+        if block_type == "table":
+            value = {
+                "data": [value["header"], *value["rows"]],
+                "first_row_is_table_header": True,
+                "first_col_is_header": False,
+                "table_caption": value.get("caption", ""),
+            }
+        raw.append({"type": block_type, "value": value})
+    return json.dumps(raw, ensure_ascii=False)
+
+
+def _outcomes(items: list[str]) -> str:
+    return json.dumps(
+        [{"type": "outcome", "value": o} for o in items], ensure_ascii=False
+    )
+
+
+def _sources(items: list[dict]) -> str:
+    return json.dumps(
+        [
+            {"type": "source", "value": {"title": s["title"], "url": s.get("url", "")}}
+            for s in items
+        ],
+        ensure_ascii=False,
+    )
+
+
+@transaction.atomic
+def build_site() -> dict:
+    """Create the home page, catalogue, news, about page and sample programme."""
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        # Replace Wagtail's placeholder "Welcome" page if it is still there.
+        for placeholder in Page.objects.child_of(root).filter(slug="home"):
+            if (
+                type(placeholder.specific) is Page
+                and not placeholder.get_children().exists()
+            ):
+                placeholder.delete()
+        home = HomePage(
+            title=content.HOME["title"],
+            slug="home",
+            intro=content.HOME["intro"],
+            hero_title=content.HOME["title"],
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(hostname="localhost", port=80, is_default_site=True)
+    site.root_page = home
+    site.site_name = content.HOME["title"]
+    site.save()
+
+    catalogue, _ = _child(
+        home,
+        ProgrammeIndexPage,
+        "programmes",
+        title="Програми навчання",
+        intro="<p>Безкоштовні програми про участь громадян у місцевому "
+        "самоврядуванні: для посадових осіб громад і для активних "
+        "мешканців.</p>",
+    )
+    news_index, _ = _child(
+        home, NewsIndexPage, "news", title="Новини та історії успіху"
+    )
+    for item in content.NEWS:
+        _child(
+            news_index,
+            NewsPage,
+            item["slug"],
+            title=item["title"],
+            date=dt.date.fromisoformat(item["date"]),
+            summary=item["summary"],
+            body=stream_body([("paragraph", item["body"])]),
+        )
+    _child(
+        home,
+        StandardPage,
+        content.ABOUT["slug"],
+        title=content.ABOUT["title"],
+        body=stream_body([("paragraph", content.ABOUT["body"])]),
+    )
+
+    spec = content.SAMPLE_PROGRAMME
+    programme, created = _child(
+        catalogue,
+        ProgrammePage,
+        spec["slug"],
+        title=spec["title"],
+        title_en=spec["title_en"],
+        kind=spec["kind"],
+        hours=spec["hours"],
+        ects=spec["ects"],
+        audience=spec["audience"],
+        summary=spec["summary"],
+        description=spec["description"],
+        outcomes=_outcomes(spec["outcomes"]),
+        enrolment_policy=spec["enrolment_policy"],
+    )
+    for module_spec in spec["modules"]:
+        module, _ = _child(
+            programme,
+            ModulePage,
+            module_spec["slug"],
+            title=module_spec["title"],
+            title_en=module_spec["title_en"],
+            hours=module_spec["hours"],
+            summary=module_spec.get("summary", ""),
+            outcomes=_outcomes(module_spec["outcomes"]),
+        )
+        for lesson in module_spec["lessons"]:
+            _child(
+                module,
+                LessonPage,
+                lesson["slug"],
+                title=lesson["title"],
+                title_en=lesson["title_en"],
+                estimated_minutes=lesson["minutes"],
+                as_of=dt.date.fromisoformat(lesson["as_of"])
+                if lesson.get("as_of")
+                else None,
+                body=stream_body(lesson["body"]),
+                sources=_sources(lesson.get("sources", [])),
+            )
+    if created or not home.featured_programmes:
+        home.featured_programmes = json.dumps(
+            [{"type": "programme", "value": programme.pk}]
+        )
+        home.save_revision().publish()
+    return {"home": home, "catalogue": catalogue, "programme": programme}
