@@ -1,0 +1,65 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: run test install lint migrations-check test-sqlite test-postgres test-browser seed messages clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+seed: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py check --fail-level WARNING
+
+# Unit and integration tests on SQLite (browser tests run separately below).
+test-sqlite: install
+	env -u DATABASE_URL $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL, when DATABASE_URL is set or a server answers locally.
+test-postgres: install
+	@url="$${DATABASE_URL:-}"; \
+	if [ -z "$$url" ] && $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then url="$(PG_URL)"; fi; \
+	if [ -z "$$url" ]; then \
+	  echo "*** PostgreSQL leg SKIPPED: no DATABASE_URL and nothing answers on 127.0.0.1:5432 ***"; \
+	else \
+	  echo "*** PostgreSQL leg: $$url ***"; \
+	  DATABASE_URL="$$url" $(PY) -m pytest -m "not browser" $(PYTEST_ARGS); \
+	fi
+
+test-browser: install
+	env -u DATABASE_URL $(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+test: lint migrations-check test-sqlite test-postgres test-browser
+	@echo "make test: all legs finished"
+
+messages: install
+	$(PY) manage.py makemessages -l uk --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(PY) manage.py compilemessages -l uk --ignore=.venv
+
+clean:
+	rm -rf var/test-db*.sqlite3* .pytest_cache
