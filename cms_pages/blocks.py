@@ -74,6 +74,20 @@ class CaptionedImageBlock(blocks.StructBlock):
     image = ImageBlock(label=_("Image"))
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
 
+    def get_preview_value(self):
+        # The newest image in the library, so the preview shows a real picture.
+        from wagtail.images import get_image_model
+
+        image = get_image_model().objects.order_by("-created_at").first()
+        value = {"image": None, "caption": "Громадські слухання в будинку культури"}
+        if image is not None:
+            value["image"] = {
+                "image": image.pk,
+                "alt_text": image.title,
+                "decorative": False,
+            }
+        return self.to_python(value)
+
     class Meta:
         icon = "image"
         template = "cms_pages/blocks/captioned_image.html"
@@ -93,11 +107,27 @@ class VideoBlock(blocks.StructBlock):
         icon = "media"
         template = "cms_pages/blocks/video.html"
         description = _("An embedded video with a title and a transcript")
+        preview_value = {
+            "video": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "title": "Як подати проєкт на бюджет участі",
+            "transcript": "<p>Текстова версія відео для слабкого зʼєднання.</p>",
+        }
 
 
 class DocumentBlock(blocks.StructBlock):
     document = DocumentChooserBlock(label=_("Document"))
     title = blocks.CharBlock(label=_("Link text"), required=False, max_length=200)
+
+    def get_preview_value(self):
+        from wagtail.documents import get_document_model
+
+        document = get_document_model().objects.order_by("-created_at").first()
+        return self.to_python(
+            {
+                "document": document.pk if document else None,
+                "title": "Положення про бюджет участі",
+            }
+        )
 
     class Meta:
         icon = "doc-full"
@@ -196,19 +226,3 @@ class BaseStreamBlock(blocks.StreamBlock):
     quote = QuoteBlock(label=_("Quote"))
     accordion = AccordionBlock(label=_("Accordion"))
     table = TableBlock(label=_("Table"))
-
-
-class FeaturedProgrammesBlock(blocks.StructBlock):
-    """Programmes chosen for the home page (a string reference keeps cms_pages
-    free of any import from courses)."""
-
-    title = blocks.CharBlock(label=_("Title"), max_length=120)
-    programmes = blocks.ListBlock(
-        blocks.PageChooserBlock(page_type="courses.ProgrammePage"),
-        label=_("Programmes"),
-    )
-
-    class Meta:
-        icon = "list-ul"
-        template = "cms_pages/blocks/featured_programmes.html"
-        description = _("Cards linking to chosen programmes")

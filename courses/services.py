@@ -311,10 +311,15 @@ def programme_trainer_group_ensure(*, programme: ProgrammePage) -> Group:
         group, _created = Group.objects.get_or_create(name=name[:150])
         ProgrammePage.objects.filter(pk=programme.pk).update(trainer_group=group)
         programme.trainer_group = group
+    # Admin access, and the enrolment register (filtered to their programmes
+    # by the viewset) so trainers can approve requests to their programme.
     group.permissions.add(
         Permission.objects.get(
             content_type__app_label="wagtailadmin", codename="access_admin"
-        )
+        ),
+        Permission.objects.get(
+            content_type__app_label="courses", codename="view_enrolment"
+        ),
     )
     for codename in TRAINER_PAGE_PERMISSIONS:
         perm = Permission.objects.get(
