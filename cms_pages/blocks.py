@@ -31,10 +31,11 @@ class SafeRichTextBlock(blocks.RichTextBlock):
         return sanitize_html(source)
 
     def normalize(self, value):
-        value = super().normalize(value)
-        if isinstance(value, RichText):
-            return value
-        return RichText(sanitize_html(value))
+        # Raw HTML (e.g. ``page.body = [("paragraph", html)]``) is cleaned before it
+        # becomes a RichText; the parent wraps every string, so clean it first.
+        if isinstance(value, RichText) or not value:
+            return super().normalize(value)
+        return super().normalize(sanitize_html(value))
 
     class Meta:
         icon = "pilcrow"
@@ -226,3 +227,12 @@ class BaseStreamBlock(blocks.StreamBlock):
     quote = QuoteBlock(label=_("Quote"))
     accordion = AccordionBlock(label=_("Accordion"))
     table = TableBlock(label=_("Table"))
+
+    def get_prep_value(self, value):
+        # A StreamValue built from raw JSON (importers, ``page.body = json``,
+        # a published revision) stores untouched items as they came, bypassing
+        # the children's get_prep_value. Touch every item so each one passes
+        # through its block, and every SafeRichTextBlock cleans its HTML.
+        for _child in value or ():
+            pass
+        return super().get_prep_value(value)

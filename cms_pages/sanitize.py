@@ -11,6 +11,10 @@ Keeping bleach behind this module makes a swap to nh3 a one-file change.
 
 from __future__ import annotations
 
+import html as html_lib
+import re
+from urllib.parse import urlsplit
+
 import bleach
 
 ALLOWED_TAGS = frozenset(
@@ -21,9 +25,27 @@ ALLOWED_TAGS = frozenset(
         "abbr", "mark", "span",
     }
 )  # fmt: skip
+EMBED_ATTRIBUTES = frozenset({"embedtype", "id", "format", "alt", "url"})
+_CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _embed_attribute(tag: str, name: str, value: str) -> bool:
+    """Allow Wagtail's embed attributes; a media embed's ``url`` must use an
+    allowed protocol (bleach checks protocols on ``href``-like attributes only)."""
+    if name not in EMBED_ATTRIBUTES:
+        return False
+    if name != "url":
+        return True
+    try:
+        scheme = urlsplit(_CONTROL_AND_SPACE.sub("", html_lib.unescape(value))).scheme
+    except ValueError:
+        return False
+    return scheme.lower() in ALLOWED_PROTOCOLS
+
+
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "linktype", "id", "lang"],
-    "embed": ["embedtype", "id", "format", "alt", "url"],
+    "embed": _embed_attribute,
     "abbr": ["title"],
     "th": ["scope", "colspan", "rowspan"],
     "td": ["colspan", "rowspan"],

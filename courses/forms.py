@@ -63,4 +63,9 @@ class SignupProfileForm(forms.Form):
     def signup(self, request, user):
         from .services import profile_update
 
-        profile_update(user=user, **self.cleaned_data)
+        # allauth's SignupForm subclasses this form, so cleaned_data also holds
+        # the e-mail, username and passwords: pass only the profile fields.
+        own = SignupProfileForm.base_fields
+        profile_update(
+            user=user, **{k: v for k, v in self.cleaned_data.items() if k in own}
+        )

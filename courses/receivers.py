@@ -41,8 +41,24 @@ def on_page_unpublished(sender, instance, **kwargs):
 
 
 @receiver(post_page_move)
-def on_page_moved(sender, instance, **kwargs):
-    _schedule_recount(instance)
+def on_page_moved(
+    sender, instance, parent_page_before=None, parent_page_after=None, **kwargs
+):
+    # A move changes what the old programme requires as well as the new one, and
+    # a module carries its lessons along: recount wherever the parents belong.
+    from .models import ProgrammePage
+    from .permissions import programme_for_item
+
+    programme_ids = set()
+    for parent in (parent_page_before, parent_page_after):
+        if parent is None:
+            continue
+        if issubclass(parent.specific_class or type(parent), ProgrammePage):
+            programme_ids.add(parent.pk)
+        elif (programme := programme_for_item(parent)) is not None:
+            programme_ids.add(programme.pk)
+    for programme_id in sorted(programme_ids):
+        tasks.enqueue_programme_recount(programme_id)
 
 
 @receiver(post_delete)

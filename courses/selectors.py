@@ -7,6 +7,7 @@ tree (by materialised path), and a learner's completions another.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
@@ -102,30 +103,48 @@ def _title(row: dict) -> str:
     return row["title"]
 
 
+def _outline_rows(programmes: list[ProgrammePage]) -> QuerySet:
+    """Live modules and items of all ``programmes``, in tree order, as one query."""
+    below = Q()
+    for programme in programmes:
+        below |= Q(
+            path__startswith=programme.path,
+            depth__gt=programme.depth,
+            depth__lte=programme.depth + 2,
+        )
+    return (
+        Page.objects.live()
+        .filter(below)
+        .order_by("path")
+        .values("pk", "title", "depth", "path", "url_path", "content_type_id")
+        .annotate(
+            title_en=Coalesce(
+                F("modulepage__title_en"),
+                F("lessonpage__title_en"),
+                F("quizpage__title_en"),
+            ),
+            minutes=F("lessonpage__estimated_minutes"),
+            hours=F("modulepage__hours"),
+        )
+    )
+
+
 def programme_outline(
     *,
     programme: ProgrammePage,
     programme_url: str,
     done_ids: set[int] | frozenset = frozenset(),
+    rows: Iterable[dict] | None = None,
 ) -> Outline:
     """Modules and their required items, in order, in one query.
 
     URLs are derived from the programme's URL and each page's ``url_path``, so no
-    per-page routing lookups are needed.
+    per-page routing lookups are needed. ``rows`` lets a caller that outlines
+    many programmes fetch them all at once (see ``learner_dashboard``).
     """
     required_cts = set(_required_content_type_ids())
-    rows = (
-        Page.objects.live()
-        .descendant_of(programme)
-        .filter(depth__lte=programme.depth + 2)
-        .order_by("path")
-        .values("pk", "title", "depth", "url_path", "content_type_id")
-        .annotate(
-            title_en=Coalesce(F("modulepage__title_en"), F("lessonpage__title_en")),
-            minutes=F("lessonpage__estimated_minutes"),
-            hours=F("modulepage__hours"),
-        )
-    )
+    if rows is None:
+        rows = _outline_rows([programme])
     base = programme_url.rstrip("/")
     prefix_len = len(programme.url_path.rstrip("/"))
     modules: list[OutlineModule] = []
@@ -244,11 +263,23 @@ def learner_dashboard(*, user, request=None) -> list[DashboardRow]:
     done = set(
         ItemCompletion.objects.filter(user=user).values_list("item_id", flat=True)
     )
+    # All outlines in one query, then each row to the programme whose path
+    # prefixes it.
+    by_path = {e.programme.path: [] for e in enrolments}
+    prefix_lengths = {len(path) for path in by_path}
+    for row in _outline_rows([e.programme for e in enrolments]):
+        for n in prefix_lengths:
+            if (bucket := by_path.get(row["path"][:n])) is not None:
+                bucket.append(row)
+                break
     rows = []
     for enrolment in enrolments:
         programme = enrolment.programme
         outline = programme_outline(
-            programme=programme, programme_url=programme.get_url(request), done_ids=done
+            programme=programme,
+            programme_url=programme.get_url(request),
+            done_ids=done,
+            rows=by_path[programme.path],
         )
         rows.append(
             DashboardRow(

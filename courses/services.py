@@ -36,6 +36,7 @@ ERR_LOGIN = "Log in to enrol."
 ERR_NOT_LIVE = "This programme is not open for enrolment."
 ERR_NOT_ENROLLED = "You are not enrolled in this programme."
 ERR_NOT_ITEM = "This page is not a required item of a programme."
+ERR_NOT_SELF_COMPLETABLE = "This item is completed by passing it, not by marking it."
 
 
 # --- Enrolment ------------------------------------------------------------------
@@ -148,6 +149,11 @@ def item_complete(
         raise PermissionDenied(ERR_LOGIN)
     if not getattr(item.specific_class, "lms_required_item", False) or not item.live:
         raise ValidationError(_(ERR_NOT_ITEM))
+    if source == ItemCompletion.Source.LEARNER and not getattr(
+        item.specific_class, "lms_self_completable", False
+    ):
+        # A quiz is completed by passing it, never by a "mark complete" click.
+        raise ValidationError(_(ERR_NOT_SELF_COMPLETABLE))
     programme = permissions.programme_for_item(item)
     if programme is None:
         raise ValidationError(_(ERR_NOT_ITEM))
@@ -301,6 +307,7 @@ def programme_trainer_group_ensure(*, programme: ProgrammePage) -> Group:
     It may edit and publish pages in the programme's subtree, use the admin and
     add images and documents. Safe to call again: permissions are added once.
     """
+    given = programme
     programme = ProgrammePage.objects.select_for_update().get(pk=programme.pk)
     group = programme.trainer_group
     if group is None:
@@ -311,6 +318,8 @@ def programme_trainer_group_ensure(*, programme: ProgrammePage) -> Group:
         group, _created = Group.objects.get_or_create(name=name[:150])
         ProgrammePage.objects.filter(pk=programme.pk).update(trainer_group=group)
         programme.trainer_group = group
+    # Saving a caller's stale instance would otherwise drop the link again.
+    given.trainer_group = group
     # Admin access, and the enrolment register (filtered to their programmes
     # by the viewset) so trainers can approve requests to their programme.
     group.permissions.add(

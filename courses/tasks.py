@@ -21,3 +21,11 @@ def programme_recount_task(programme_id: int) -> int:
 def enqueue_programme_recount(programme_id: int) -> None:
     """Queue a recount once the current transaction commits."""
     transaction.on_commit(lambda: programme_recount_task.enqueue(programme_id))
+
+
+@task()
+def close_overdue_attempts_task() -> int:
+    """Close attempts whose time is up (run every minute by a scheduler)."""
+    from . import quiz_services
+
+    return quiz_services.attempts_close_overdue()

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import permission_denied
 
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column
@@ -51,7 +52,9 @@ def decide_view(request, pk):
         Enrolment.objects.select_related("user", "programme"), pk=pk
     )
     if not permissions.user_can_decide_enrolment(request.user, enrolment):
-        raise PermissionDenied
+        # A real 403: Wagtail's admin would turn PermissionDenied into a
+        # redirect to the dashboard, hiding the refusal from clients and tests.
+        return permission_denied(request, PermissionDenied())
     approve = (request.POST.get("approve") or request.GET.get("approve")) == "1"
     if request.method == "POST":
         services.enrolment_decide(

@@ -36,3 +36,15 @@ def register_log_actions(actions):
 def create_trainer_group(request, page):
     if isinstance(page.specific, ProgrammePage):
         services.programme_trainer_group_ensure(programme=page.specific)
+
+
+@hooks.register("register_log_actions")
+def register_quiz_log_actions(actions):
+    for action, label, message in (
+        ("courses.attempt.start", _("Start attempt"), _("Attempt started")),
+        ("courses.attempt.submit", _("Submit attempt"), _("Attempt submitted")),
+        ("courses.attempt.abandon", _("Abandon attempt"), _("Attempt abandoned")),
+        ("courses.attempt.grade", _("Grade"), _("Answer graded")),
+        ("courses.quiz.regrade", _("Regrade"), _("Quiz regraded")),
+    ):
+        actions.register_action(action, label, message)

@@ -6,13 +6,13 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
 
 @never_cache
-@require_GET
+@require_safe  # GET and HEAD: monitors often probe with HEAD
 def healthz(request):
     """Liveness and database reachability for load balancers and monitors."""
     try:

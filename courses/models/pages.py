@@ -152,6 +152,13 @@ class ProgrammePage(LocalisedTitleMixin, SanitizedPage):
     class Meta:
         verbose_name = _("programme")
 
+    def with_content_json(self, content):
+        # The trainer group belongs to the page, not to a revision: a draft saved
+        # before the group existed must not unlink it when it is published.
+        obj = super().with_content_json(content)
+        obj.trainer_group_id = self.trainer_group_id
+        return obj
+
     def clean(self):
         super().clean()
         errors = {}
@@ -165,7 +172,11 @@ class ProgrammePage(LocalisedTitleMixin, SanitizedPage):
         elif expected_hours is not None and Decimal(self.hours or 0) != expected_hours:
             errors["hours"] = _(
                 "Hours must equal ECTS × 30 (%(ects)s ECTS = %(hours)s hours)."
-            ) % {"ects": self.ects, "hours": expected_hours.normalize()}
+            ) % {
+                # ":f" because a bare normalize() prints 90 as "9E+1".
+                "ects": f"{Decimal(self.ects).normalize():f}",
+                "hours": f"{expected_hours.normalize():f}",
+            }
         if errors:
             raise ValidationError(errors)
 
@@ -224,7 +235,7 @@ class ModulePage(LocalisedTitleMixin, SanitizedPage):
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["courses.ProgrammePage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "courses.QuizPage"]
 
     class Meta:
         verbose_name = _("module")
@@ -240,6 +251,7 @@ class LessonPage(LocalisedTitleMixin, SanitizedPage):
     """A lesson: teaching text in blocks, readable by enrolled learners."""
 
     lms_required_item = True
+    lms_self_completable = True  # the learner marks a lesson complete
 
     estimated_minutes = models.PositiveIntegerField(
         _("estimated minutes"), default=20, validators=[MinValueValidator(1)]

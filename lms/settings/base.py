@@ -227,6 +227,25 @@ AXES_RESET_ON_SUCCESS = True
 # one NAT must not be locked out by one person's typos.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+
+
+def axes_username(request, credentials=None):
+    """The account a log-in attempt was for, however allauth passes it.
+
+    allauth authenticates with ``username=`` or ``email=`` (its form field is
+    ``login``); axes' default reads only ``credentials[AXES_USERNAME_FORM_FIELD]``,
+    so every failure was stored without a username and the lockout never
+    matched the account. Case-folded: allauth matches logins case-insensitively.
+    """
+    for source in (credentials or {}, getattr(request, "POST", None) or {}):
+        for key in ("login", "username", "email"):
+            value = source.get(key)
+            if value:
+                return str(value).strip().casefold()
+    return None
+
+
+AXES_USERNAME_CALLABLE = axes_username
 AXES_LOCKOUT_TEMPLATE = "lms/lockout.html"
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@example.org")

@@ -12,6 +12,8 @@ import shutil
 
 import pytest
 
+from tests.e2e.helpers import PASSWORD
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = (
@@ -54,3 +56,45 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo_site(transactional_db):
+    """The demo site (home, catalogue, news, the sample programme), as seeded.
+
+    ``build_site`` makes the new home page the root of the default site, so
+    the live server's host name does not need to match.
+    """
+    from lms.demo.build import build_site
+    from tests.conftest import _ensure_wagtail_base
+
+    _ensure_wagtail_base()
+    return build_site()
+
+
+@pytest.fixture
+def make_learner(transactional_db):
+    """Create a learner with a verified e-mail address and a complete profile."""
+    from allauth.account.models import EmailAddress
+
+    from courses.services import profile_update
+    from tests.factories import UserFactory
+
+    def make(username: str = "olena", *, profile: bool = True):
+        user = UserFactory(username=username, email=f"{username}@example.org")
+        user.set_password(PASSWORD)
+        user.save()
+        EmailAddress.objects.create(
+            user=user, email=user.email, verified=True, primary=True
+        )
+        if profile:
+            profile_update(
+                user=user,
+                surname="Коваленко",
+                given_name="Олена",
+                patronymic="Петрівна",
+                oblast="poltava",
+            )
+        return user
+
+    return make

@@ -1,0 +1,181 @@
+"""``manage.py seed_demo``: the demo site and accounts, idempotently."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.http import HttpRequest
+from django.test import Client
+
+from wagtail.models import Page
+
+import pytest
+
+from courses.models import Enrolment, ItemCompletion, LessonPage, ProgrammePage
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "x-Demo-12345"
+ACCOUNTS = ["learner", "learner2", "trainer", "certadmin", "admin"]
+
+
+@pytest.fixture(autouse=True)
+def no_env_password(monkeypatch):
+    monkeypatch.delenv("LMS_DEMO_PASSWORD", raising=False)
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "pages": Page.objects.count(),
+        "users": get_user_model().objects.count(),
+        "enrolments": Enrolment.objects.count(),
+        "completions": ItemCompletion.objects.count(),
+        "programmes": ProgrammePage.objects.count(),
+    }
+
+
+def can_log_in(username: str, password: str) -> bool:
+    # Axes (first backend) needs the request that carries the credentials.
+    return Client().login(request=HttpRequest(), username=username, password=password)
+
+
+def test_seed_is_idempotent_and_lists_accounts():
+    first_output = seed(password=PASSWORD)
+    after_first = counts()
+    second_output = seed(password=PASSWORD)
+
+    assert counts() == after_first
+    assert after_first["programmes"] == 1
+    assert after_first["enrolments"] == 2
+    assert after_first["pages"] > 5
+    for output in (first_output, second_output):
+        for username in ACCOUNTS:
+            assert f"  {username} " in output
+        assert output.count(f"password: {PASSWORD}") == len(ACCOUNTS)
+
+
+def test_accounts_exist_and_log_in_with_the_password():
+    seed(password=PASSWORD)
+    seed(password=PASSWORD)
+    User = get_user_model()
+    assert set(User.objects.values_list("username", flat=True)) >= set(ACCOUNTS)
+    for username in ACCOUNTS:
+        assert can_log_in(username, PASSWORD), username
+        assert not can_log_in(username, PASSWORD + "-wrong"), username
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert not User.objects.get(username="trainer").is_superuser
+
+
+def test_accounts_log_in_through_the_login_form():
+    seed(password=PASSWORD)
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"login": "learner", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get("/learning/").status_code == 200
+
+
+def test_run_without_password_keeps_passwords():
+    seed(password=PASSWORD)
+    before = dict(get_user_model().objects.values_list("username", "password"))
+    output = seed()
+    after = dict(get_user_model().objects.values_list("username", "password"))
+    assert after == before
+    for username in ACCOUNTS:
+        assert can_log_in(username, PASSWORD)
+    assert output.count("(unchanged)") == len(ACCOUNTS)
+    assert PASSWORD not in output
+
+
+def test_first_run_without_password_prints_random_passwords():
+    output = seed()
+    for line in output.splitlines():
+        if line.strip().startswith(tuple(ACCOUNTS)):
+            username, _role, _label, password = line.split()
+            assert len(password) >= 12
+            assert can_log_in(username, password)
+
+
+def test_env_password_is_used(monkeypatch):
+    monkeypatch.setenv("LMS_DEMO_PASSWORD", "env-Demo-54321")
+    seed()
+    assert can_log_in("learner", "env-Demo-54321")
+
+
+def test_demo_progress():
+    seed(password=PASSWORD)
+    seed(password=PASSWORD)
+    programme = ProgrammePage.objects.get()
+    lessons = LessonPage.objects.live().descendant_of(programme).count()
+    assert lessons >= 2
+    learner2 = Enrolment.objects.get(user__username="learner2")
+    assert learner2.status == "completed"
+    assert learner2.percent == 100
+    assert learner2.completed_count == learner2.required_count == lessons
+    learner = Enrolment.objects.get(user__username="learner")
+    assert learner.status == "active"
+    assert learner.completed_count == 1
+    assert ItemCompletion.objects.filter(user__username="learner").count() == 1
+
+
+def test_learners_have_profiles_with_names():
+    seed(password=PASSWORD)
+    profile = get_user_model().objects.get(username="learner").learner_profile
+    assert (profile.surname, profile.given_name, profile.patronymic) == (
+        "Коваленко",
+        "Олена",
+        "Петрівна",
+    )
+
+
+def test_trainer_edits_the_sample_programme_and_nothing_else():
+    seed(password=PASSWORD)
+    seed(password=PASSWORD)
+    trainer = get_user_model().objects.get(username="trainer")
+    programme = ProgrammePage.objects.get()
+    inside = {p.pk for p in Page.objects.descendant_of(programme, inclusive=True)}
+    for page in Page.objects.all():
+        perms = page.permissions_for_user(trainer)
+        if page.pk in inside:
+            assert perms.can_edit(), page
+        else:
+            assert not perms.can_edit(), page
+            assert not perms.can_publish(), page
+            assert not perms.can_delete(), page
+    assert not trainer.has_perm("courses.change_enrolment")
+
+    client = Client()
+    client.force_login(trainer)
+    assert client.get(f"/admin/pages/{programme.pk}/edit/").status_code == 200
+    lesson = LessonPage.objects.descendant_of(programme).first()
+    assert client.get(f"/admin/pages/{lesson.pk}/edit/").status_code == 200
+    home = programme.get_parent().get_parent()
+    for page in (home, programme.get_parent()):
+        response = client.get(f"/admin/pages/{page.pk}/edit/")
+        assert response.status_code in (302, 403), page
+        if response.status_code == 302:
+            assert response.headers["Location"] == "/admin/"
+
+
+def test_certadmin_manages_enrolments_but_not_pages():
+    seed(password=PASSWORD)
+    certadmin = get_user_model().objects.get(username="certadmin")
+    assert certadmin.has_perm("courses.change_enrolment")
+    assert not any(
+        p.permissions_for_user(certadmin).can_edit() for p in Page.objects.all()
+    )
+    client = Client()
+    client.force_login(certadmin)
+    response = client.get("/admin/enrolments/")
+    assert response.status_code == 200
+    assert len(response.context["object_list"]) == 2
