@@ -12,8 +12,22 @@ urlpatterns = [
     path("items/<int:page_id>/complete/", views.item_complete, name="item-complete"),
     path("quizzes/<int:quiz_id>/start/", quiz_views.quiz_start, name="quiz-start"),
     path("attempts/<int:attempt_id>/", quiz_views.attempt_page, name="attempt"),
-    path("attempts/<int:attempt_id>/save/", quiz_views.attempt_save, name="attempt-save"),
-    path("attempts/<int:attempt_id>/summary/", quiz_views.attempt_summary, name="attempt-summary"),
-    path("attempts/<int:attempt_id>/submit/", quiz_views.attempt_submit, name="attempt-submit"),
-    path("attempts/<int:attempt_id>/review/", quiz_views.attempt_review, name="attempt-review"),
+    path(
+        "attempts/<int:attempt_id>/save/", quiz_views.attempt_save, name="attempt-save"
+    ),
+    path(
+        "attempts/<int:attempt_id>/summary/",
+        quiz_views.attempt_summary,
+        name="attempt-summary",
+    ),
+    path(
+        "attempts/<int:attempt_id>/submit/",
+        quiz_views.attempt_submit,
+        name="attempt-submit",
+    ),
+    path(
+        "attempts/<int:attempt_id>/review/",
+        quiz_views.attempt_review,
+        name="attempt-review",
+    ),
 ]
