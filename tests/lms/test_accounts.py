@@ -8,6 +8,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -158,7 +159,7 @@ def test_five_wrong_passwords_lock_that_username_from_that_ip(verified_users):
     victim_here = Client()
     locked = login(victim_here, "victim", "pass-Word-123")
     assert locked.status_code == 429
-    assert "Too many failed log-in attempts" in locked.content.decode()
+    assert _("Too many failed log-in attempts") in locked.content.decode()
     assert not is_logged_in(victim_here)
     # Changing the case of the name does not get round the lock.
     assert login(Client(), "VICTIM", "pass-Word-123").status_code == 429

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 import pytest
 
 pytestmark = pytest.mark.django_db
 
-NOT_FOUND_PHRASE = "The address may be mistyped, or the page has moved."
+
+def not_found_phrase() -> str:
+    """The 404 page's sentence in the active (Ukrainian) language."""
+    return _("The address may be mistyped, or the page has moved.")
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +33,7 @@ def test_unknown_url_uses_site_404_template(client, catalogue, url):
     response = client.get(url)
     assert response.status_code == 404
     html = response.content.decode()
-    assert NOT_FOUND_PHRASE in html
+    assert not_found_phrase() in html
     assert 'class="site-header"' in html  # the site's chrome, not a bare page
     assert "Traceback" not in html
     assert "URLconf" not in html  # Django's technical 404 lists the URLconf
@@ -40,7 +45,7 @@ def test_404_without_any_site_is_still_the_site_template(client, db):
     Site.objects.all().delete()
     response = client.get("/anything/")
     assert response.status_code == 404
-    assert NOT_FOUND_PHRASE in response.content.decode()
+    assert not_found_phrase() in response.content.decode()
 
 
 def test_403_uses_site_template(client, catalogue, learner):
@@ -50,4 +55,4 @@ def test_403_uses_site_template(client, catalogue, learner):
     client.force_login(learner)
     response = client.post(f"/learning/items/{tree.lessons[0].pk}/complete/")
     assert response.status_code == 403
-    assert "You do not have access to this page." in response.content.decode()
+    assert _("You do not have access to this page.") in response.content.decode()

@@ -6,6 +6,7 @@ import re
 
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 import pytest
 
@@ -56,7 +57,7 @@ def test_open_enrolment_redirects_to_programme_and_unlocks_lessons(catalogue, le
     enrolment = Enrolment.objects.get(user=learner, programme=tree.programme)
     assert (enrolment.status, enrolment.required_count) == ("active", 4)
     page = client.get(tree.programme.url).content.decode()
-    assert "Start learning" in page
+    assert _("Start learning") in page
     lesson = client.get(tree.lessons[0].url)
     assert lesson.status_code == 200
     assert LESSON_TEXT in lesson.content.decode()
@@ -80,12 +81,18 @@ def test_approval_flow_pending_then_approved_by_trainer(catalogue, learner):
     assert enrolment.status == "pending"
     page = client.get(tree.programme.url).content.decode()
     assert "badge--pending" in page
-    assert "Awaiting approval" in page
+    assert _("Awaiting approval") in page
     assert 'action="' + reverse("courses:enrol", args=[tree.programme.pk]) not in page
     locked = client.get(tree.lessons[0].url)
     assert locked.status_code == 403
     locked_html = locked.content.decode()
-    assert "waiting for approval" in locked_html
+    assert (
+        _(
+            "Your enrolment request is waiting for approval. You will be able to "
+            "read this lesson once it is approved."
+        )
+        in locked_html
+    )
     assert LESSON_TEXT not in locked_html
     card = dashboard_card(client, tree.programme)
     assert "badge--pending" in card
@@ -152,8 +159,8 @@ def test_completing_every_lesson_shows_100_percent_and_completed(catalogue, lear
     assert "100%" in card
     assert 'aria-valuenow="100"' in card
     assert "badge--done" in card
-    assert "Completed" in card
-    assert "4 of 4 items completed" in card
+    assert _("Completed") in card
+    assert _("%(done)s of %(total)s items completed") % {"done": 4, "total": 4} in card
     programme_page = client.get(tree.programme.url).content.decode()
     assert "badge--done" in programme_page
     # A completed learner may still read (and re-complete) lessons.
@@ -171,7 +178,7 @@ def test_partial_progress_on_dashboard(catalogue, learner):
     card = dashboard_card(client, tree.programme)
     assert "25%" in card
     assert "badge--done" not in card
-    assert "1 of 4 items completed" in card
+    assert _("%(done)s of %(total)s items completed") % {"done": 1, "total": 4} in card
     # "Continue" points at the first unfinished lesson.
     assert f'href="{tree.lessons[1].url}"' in card
 
@@ -229,7 +236,7 @@ def test_unenrol_keeps_completions_and_re_enrol_restores_progress(catalogue, lea
         not in client.get(reverse("courses:dashboard")).content.decode()
     )
     page = client.get(tree.programme.url).content.decode()
-    assert "your progress is kept" in page
+    assert _("You left this programme earlier; your progress is kept.") in page
 
     enrol(client, tree.programme)
 

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.test import Client
 from django.urls import URLPattern, reverse
+from django.utils.translation import gettext as _
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -170,7 +171,7 @@ def test_denied_lesson_shows_locked_page_not_the_body(world, client, other_learn
     response = client.get(world.a.lessons[0].url)
     assert response.status_code == 403
     html = response.content.decode()
-    assert "This lesson is for learners enrolled in the programme." in html
+    assert _("This lesson is for learners enrolled in the programme.") in html
     assert "Текст уроку" not in html
     assert world.a.programme.url in html
 
