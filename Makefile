@@ -63,3 +63,14 @@ messages: install
 
 clean:
 	rm -rf var/test-db*.sqlite3* .pytest_cache
+
+# Benchmarks, not part of `make test`: gunicorn + wrk on 127.0.0.1 against fresh
+# SQLite and PostgreSQL databases (see docs/benchmarks.md). ~10 min; pass
+# BENCH_ARGS=--quick for ~2 min. Installs wrk (Debian package) when missing.
+BENCH_ARGS ?=
+.PHONY: bench
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$SUDO apt-get install -y wrk || { $$SUDO apt-get update && $$SUDO apt-get install -y wrk; }; }
+	$(PY) bench/run.py $(BENCH_ARGS)

@@ -167,6 +167,22 @@ def programme_outline(
     return Outline(modules=modules)
 
 
+def next_item_url(*, programme: Page, programme_url: str, item: Page) -> str | None:
+    """URL of the live required item after ``item`` in course order, or None."""
+    row = (
+        Page.objects.live()
+        .descendant_of(programme)
+        .filter(content_type_id__in=_required_content_type_ids(), path__gt=item.path)
+        .order_by("path")
+        .values("url_path")
+        .first()
+    )
+    if row is None:
+        return None
+    prefix_len = len(programme.url_path.rstrip("/"))
+    return programme_url.rstrip("/") + row["url_path"][prefix_len:]
+
+
 def completed_item_ids(*, user, programme: Page) -> set[int]:
     if not user.is_authenticated:
         return set()

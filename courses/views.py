@@ -81,22 +81,24 @@ def item_complete(request: HttpRequest, page_id: int) -> HttpResponse:
         if _wants_json(request):
             return JsonResponse({"error": _("You are not enrolled.")}, status=403)
         raise
-    access = permissions.item_access(user=request.user, item=item)
-    context = selectors.item_page_context(
-        item=item, user=request.user, access=access, request=request
+    # Only what the redirect needs: the programme and the next item's URL
+    # (two small queries), not the whole lesson page context.
+    programme = permissions.programme_for_item(item)
+    programme_url = programme.get_url(request)
+    next_url = selectors.next_item_url(
+        programme=programme, programme_url=programme_url, item=item
     )
-    next_item = context["next_item"]
     if _wants_json(request):
-        enrolment = context["enrolment"]
+        enrolment = permissions.enrolment_for(request.user, programme)
         return JsonResponse(
             {
                 "completed": True,
                 "percent": enrolment.percent if enrolment else 0,
-                "next": next_item.url if next_item else None,
+                "next": next_url,
             }
         )
-    fallback = next_item.url if next_item else context["programme"].get_url(request)
-    if next_item is None:
+    fallback = next_url or programme_url
+    if next_url is None:
         messages.success(request, _("Well done! You have finished the last item."))
     return redirect(_safe_next(request, fallback))
 

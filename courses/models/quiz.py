@@ -286,6 +286,8 @@ class QuizFeedbackBand(Orderable):
 class QuizAttempt(models.Model):
     """One attempt of one learner at one quiz."""
 
+    wagtail_reference_index_ignore = True
+
     class State(models.TextChoices):
         IN_PROGRESS = "in_progress", _("In progress")
         OVERDUE = "overdue", _("Overdue")
@@ -349,6 +351,8 @@ class QuizAttempt(models.Model):
 
 class QuestionResponse(models.Model):
     """A learner's answer to one question of an attempt, with its snapshot and grade."""
+
+    wagtail_reference_index_ignore = True
 
     class State(models.TextChoices):
         TODO = "todo", _("Not yet answered")

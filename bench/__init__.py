@@ -1,0 +1,1 @@
+"""Benchmarks: gunicorn + wrk on loopback. Entry point: ``python bench/run.py``."""
