@@ -345,4 +345,13 @@ def programme_trainer_group_ensure(*, programme: ProgrammePage) -> Group:
         GroupCollectionPermission.objects.get_or_create(
             group=group, collection=root_collection, permission=perm
         )
+    # Trainers write their quizzes' questions in the (shared) question bank.
+    from .question_bank.permissions import TRAINER_QUESTION_BANK_PERMISSIONS
+
+    group.permissions.add(
+        *[
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in TRAINER_QUESTION_BANK_PERMISSIONS
+        ]
+    )
     return group

@@ -448,7 +448,9 @@ class NumericalAnswer(Orderable):
         else:
             data = {"value": self.value, "tolerance": self.tolerance}
         data.update({"fraction": _f(self.fraction), "feedback": self.feedback})
-        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in data.items()}
+        # JSON numbers (snapshots are stored as JSON); grading compares them
+        # as Decimals of their shortest repr, so 3.14 stays exactly 3.14.
+        return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in data.items()}
 
 
 # --- Matching ----------------------------------------------------------------------------

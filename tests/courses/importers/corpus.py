@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,12 @@ from typing import Any
 import pytest
 
 CORPUS_DIR = (
-    Path(__file__).resolve().parents[3].parent / "shared" / "conformance" / "gift"
+    Path(
+        os.environ.get("LMS_SHARED_DIR")
+        or Path(__file__).resolve().parents[3].parent / "shared"
+    )
+    / "conformance"
+    / "gift"
 )
 
 _WHITESPACE = re.compile(r"\s+")
