@@ -33,8 +33,8 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 migrations-check: install
-	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py check --fail-level WARNING
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py check --fail-level WARNING
 
 # Unit and integration tests on SQLite (browser tests run separately below).
 test-sqlite: install
