@@ -195,6 +195,12 @@ def quiz_page_context(*, quiz: QuizPage, user) -> dict:
             }
         )
     bands = [(b.min_percent, b.text) for b in quiz.feedback_bands.all()]
+    # The final grade follows the "marks" review option, as the rows do.
+    show_grade = final is not None and any(
+        row["show_marks"]
+        for row in rows
+        if row["attempt"].state == QuizAttempt.State.FINISHED
+    )
     show_overall = final is not None and any(
         "overall_feedback" in review_items(attempt=a, now=now)
         for a in attempts
@@ -204,6 +210,7 @@ def quiz_page_context(*, quiz: QuizPage, user) -> dict:
         "attempt_rows": rows,
         "open_attempt": open_attempt,
         "final_grade": final,
+        "show_grade": show_grade,
         "passed": totals.passed(final, quiz.pass_mark),
         "attempts_remaining": remaining,
         "quiz_open": is_open,
@@ -213,5 +220,8 @@ def quiz_page_context(*, quiz: QuizPage, user) -> dict:
         "overall_feedback": totals.overall_feedback(final, bands)
         if show_overall
         else "",
-        "question_count": quiz.slots.count(),
+        # A random slot puts ``random_count`` questions in every attempt.
+        "question_count": sum(
+            s.random_count if s.random_category_id else 1 for s in quiz.slots.all()
+        ),
     }

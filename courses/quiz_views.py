@@ -57,6 +57,9 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = qsvc.attempt_close_if_overdue(attempt=attempt)
     if not attempt.is_open:
         return redirect("courses:attempt-review", attempt_id=attempt.pk)
+    if attempt.state == QuizAttempt.State.OVERDUE:
+        # Answers are locked in the grace period: only Submit is left.
+        return redirect("courses:attempt-summary", attempt_id=attempt.pk)
     page = attempt.current_page
     if attempt.quiz.navigation == QuizPage.Navigation.FREE:
         try:

@@ -8,6 +8,20 @@ from .pages import (
     ProgrammePageFactory,
     build_programme,
 )
+from .quiz import (
+    QuestionCategoryFactory,
+    QuizPageFactory,
+    Slot,
+    build_quiz,
+    description_question,
+    essay_question,
+    matching_question,
+    multichoice_question,
+    numerical_question,
+    ordering_question,
+    shortanswer_question,
+    truefalse_question,
+)
 from .users import UserFactory
 
 __all__ = [
@@ -18,4 +32,16 @@ __all__ = [
     "ProgrammePageFactory",
     "UserFactory",
     "build_programme",
+    "QuestionCategoryFactory",
+    "QuizPageFactory",
+    "Slot",
+    "build_quiz",
+    "description_question",
+    "essay_question",
+    "matching_question",
+    "multichoice_question",
+    "numerical_question",
+    "ordering_question",
+    "shortanswer_question",
+    "truefalse_question",
 ]
