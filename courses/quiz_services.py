@@ -508,13 +508,15 @@ def response_grade_manually(
     *, actor, response: QuestionResponse, mark: Decimal, comment: str = ""
 ) -> QuestionResponse:
     """A trainer's mark for one answer (an essay, or an override)."""
+    _check_trainer(actor, QuizPage.objects.get(pk=response.attempt.quiz_id))
     response = (
         QuestionResponse.objects.select_related("attempt__quiz")
         .select_for_update(of=("self",))
         .get(pk=response.pk)
     )
     attempt = _locked(response.attempt)
-    _check_trainer(actor, attempt.quiz)
+    if response.snapshot.get("type") == "description":
+        raise QuizError(_("A description is not marked."))
     if attempt.state != State.FINISHED:
         raise QuizError(_("Only submitted attempts can be graded."))
     if not Decimal(0) <= mark <= response.max_mark:
@@ -588,9 +590,9 @@ def quiz_regrade(*, actor, quiz: QuizPage, dry_run: bool = True) -> list[Regrade
     """
     _check_trainer(actor, quiz)
     changes: list[RegradeChange] = []
-    attempts = QuizAttempt.objects.select_for_update().filter(
-        quiz=quiz, state=State.FINISHED
-    )
+    attempts = QuizAttempt.objects.filter(quiz=quiz, state=State.FINISHED)
+    if not dry_run:  # a report alone takes no row locks
+        attempts = attempts.select_for_update()
     for attempt in attempts.select_related("quiz"):
         responses = list(attempt.responses.select_related("question"))
         dirty = False

@@ -7,6 +7,7 @@ from wagtail import hooks
 from . import services
 from .models import ProgrammePage
 from .question_bank import wagtail_hooks as _qb_hooks  # noqa: F401
+from .quiz_admin import wagtail_hooks as _quiz_admin_hooks  # noqa: F401
 from .viewsets import enrolment_viewset
 
 

@@ -574,7 +574,12 @@ class EssayQuestion(Question):
         verbose_name = _("essay question")
 
     def type_snapshot(self) -> dict:
-        return {"min_words": self.min_words, "max_words": self.max_words}
+        # grader_info stays server-side: learner pages show a fixed list of fields.
+        return {
+            "min_words": self.min_words,
+            "max_words": self.max_words,
+            "grader_info": self.grader_info,
+        }
 
 
 class DescriptionQuestion(Question):
