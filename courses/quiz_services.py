@@ -47,6 +47,14 @@ OPEN_STATES = (State.IN_PROGRESS, State.OVERDUE)
 NETWORK_GRACE = dt.timedelta(seconds=30)
 
 
+def translated(message: object) -> str:
+    """Show a grading ``Message`` in the active language (plain text as is)."""
+    if isinstance(message, grading.Message):
+        params = {k: translated(v) for k, v in message.params.items()}
+        return _(message.template) % params if params else _(message.template)
+    return str(message)
+
+
 class QuizError(ValidationError):
     """A rule of the quiz refused the action; the message says which."""
 
@@ -307,7 +315,7 @@ def _save_answers(
         try:
             clean = grading.parse_response(response.snapshot, values)
         except grading.InvalidResponse as exc:
-            result.errors[response.position] = str(exc)
+            result.errors[response.position] = translated(exc.message)
             continue
         if clean != response.response:
             response.response = clean
@@ -350,8 +358,8 @@ def _grade_response(response: QuestionResponse) -> None:
     )
     response.mark = totals.question_mark(result.fraction, response.max_mark)
     response.state = result.state
-    response.feedback = [str(f) for f in result.feedback]
-    response.right_answer = str(result.right_answer)
+    response.feedback = [translated(f) for f in result.feedback]
+    response.right_answer = translated(result.right_answer)
 
 
 def _finish_totals(attempt: QuizAttempt, responses: list[QuestionResponse]) -> None:
