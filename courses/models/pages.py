@@ -221,7 +221,14 @@ class ModulePage(LocalisedTitleMixin, SanitizedPage):
     """A module of a programme: a group of lessons and quizzes with its own hours."""
 
     summary = models.TextField(_("summary"), blank=True)
-    hours = models.PositiveIntegerField(_("hours"), default=1)
+    # Short programmes split hours into halves (2.5 h modules), so a decimal.
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.5"))],
+    )
     outcomes = StreamField(
         [("outcome", OutcomeBlock())], blank=True, verbose_name=_("learning outcomes")
     )
