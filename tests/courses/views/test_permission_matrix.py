@@ -130,9 +130,11 @@ def assert_outcome(response, expected, world, url: str) -> None:
         assert response.status_code == expected, (response.status_code, location)
 
 
-# Quiz routes arrived with the quiz engine (courses/quiz_views.py); they need
-# attempt objects and get their own rows when that work lands. Listed here so
-# that any *other* new route still fails the coverage test below.
+# Quiz routes (courses/quiz_views.py) need attempt objects; their role matrix
+# lives in tests/courses/quiz_flow/test_enforcement.py (another learner's
+# attempt URLs 404, GET on POST routes 405, CSRF) and test_start.py (not
+# enrolled -> refused). Listed here so that any *other* new route still fails
+# the coverage test below.
 NOT_YET_IN_MATRIX = {
     "quiz-start",
     "attempt",
