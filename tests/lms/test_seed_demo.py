@@ -13,7 +13,16 @@ from wagtail.models import Page
 
 import pytest
 
-from courses.models import Enrolment, ItemCompletion, LessonPage, ProgrammePage
+from courses.models import (
+    Enrolment,
+    ItemCompletion,
+    LessonPage,
+    ProgrammePage,
+    QuizAttempt,
+    QuizPage,
+)
+from lms.management.commands import seed_demo
+from tests.courses.content_import.sample import write_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +33,15 @@ ACCOUNTS = ["learner", "learner2", "trainer", "certadmin", "admin"]
 @pytest.fixture(autouse=True)
 def no_env_password(monkeypatch):
     monkeypatch.delenv("LMS_DEMO_PASSWORD", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def content_dir(monkeypatch, tmp_path):
+    """No content folders by default: these tests are about the sample programme."""
+    folder = tmp_path / "content"
+    folder.mkdir()
+    monkeypatch.setattr(seed_demo, "CONTENT_DIR", folder)
+    return folder
 
 
 def seed(**options) -> str:
@@ -179,3 +197,48 @@ def test_certadmin_manages_enrolments_but_not_pages():
     response = client.get("/admin/enrolments/")
     assert response.status_code == 200
     assert len(response.context["object_list"]) == 2
+
+
+def test_imports_content_folders_and_learner2_completes_the_smallest(content_dir):
+    write_programme(content_dir, "small-programme")
+    broken = write_programme(content_dir, "being-written")
+    (broken / "01-pershyi" / "module.yaml").write_text("title: [", encoding="utf-8")
+    (content_dir / "no-yaml-yet").mkdir()
+
+    first_output = seed(password=PASSWORD)
+    after_first = counts()
+    second_output = seed(password=PASSWORD)
+    assert counts() == after_first
+    assert after_first["programmes"] == 2
+    assert "Skipped being-written" in first_output
+    assert "being-written/01-pershyi/module.yaml:1" in first_output
+    assert "Imported small-programme" in second_output
+
+    programme = ProgrammePage.objects.get(slug="small-programme")
+    enrolment = Enrolment.objects.get(user__username="learner2", programme=programme)
+    assert enrolment.status == "completed"
+    assert enrolment.completed_count == enrolment.required_count == 5
+    quiz = QuizPage.objects.get()
+    attempt = QuizAttempt.objects.get(quiz=quiz, user__username="learner2")
+    assert attempt.state == "finished"
+    assert attempt.passed and attempt.grade == 100
+    assert ItemCompletion.objects.filter(
+        user__username="learner2", item_id=quiz.pk
+    ).exists()
+    assert QuizAttempt.objects.count() == 1
+
+
+def test_seeds_the_real_content(monkeypatch):
+    monkeypatch.setattr(seed_demo, "CONTENT_DIR", seed_demo.Path("content").resolve())
+    seed(password=PASSWORD)
+    after_first = counts()
+    seed(password=PASSWORD)
+    assert counts() == after_first
+    assert after_first["programmes"] >= 2
+    completed = Enrolment.objects.filter(user__username="learner2", status="completed")
+    assert completed.count() == 2
+    attempts = QuizAttempt.objects.filter(user__username="learner2")
+    assert attempts.exists()
+    assert all(a.passed and a.grade == 100 for a in attempts), [
+        (a.quiz.url_path, a.grade) for a in attempts
+    ]

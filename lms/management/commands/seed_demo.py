@@ -1,7 +1,10 @@
 """``manage.py seed_demo [--password P]``: the demo site, idempotently.
 
-Creates the page tree with the sample programme and the accounts ``learner``,
-``learner2``, ``trainer``, ``certadmin`` and ``admin``. Passwords come from
+Creates the page tree with the sample programme, imports every programme
+folder under ``content/`` that parses without problems (an incomplete one is
+skipped with a warning), and the accounts ``learner``, ``learner2``,
+``trainer``, ``certadmin`` and ``admin``. ``learner2`` has also finished the
+smallest imported short programme (lessons and quizzes). Passwords come from
 ``--password`` or ``LMS_DEMO_PASSWORD``; otherwise new accounts get random
 passwords, printed once. Existing accounts keep their passwords unless one is
 given.
@@ -11,17 +14,26 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from allauth.account.models import EmailAddress
 
-from courses import services
-from courses.models import LessonPage, ProgrammePage
+from courses import quiz_services, services
+from courses.content_import.parse import programme_read
+from courses.content_import.service import programme_import
+from courses.models import ItemCompletion, LessonPage, ProgrammePage, QuizPage
+from courses.quiz import grading
 from lms.demo.build import build_site
+
+CONTENT_DIR = Path(settings.BASE_DIR) / "content"
 
 ACCOUNTS = [
     # username, role, surname, given name, patronymic
@@ -44,12 +56,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password", help="Password for every demo account.")
+        parser.add_argument(
+            "--content-dir",
+            help="Folder of programme folders to import (default: content/).",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
         password = options.get("password") or os.environ.get("LMS_DEMO_PASSWORD")
         pages = build_site()
         programme: ProgrammePage = pages["programme"]
+        content_dir = Path(options.get("content_dir") or CONTENT_DIR)
+        imported = self._import_content(pages["catalogue"], content_dir)
         trainer_group = services.programme_trainer_group_ensure(programme=programme)
         certadmin_group = self._certadmin_group()
 
@@ -95,10 +113,69 @@ class Command(BaseCommand):
             services.enrolment_create(user=users[username], programme=programme)
             for lesson in lessons[:count]:
                 services.item_complete(user=users[username], item=lesson)
+        short = [p for p in imported if p.kind == "short"]
+        if short:
+            smallest = min(short, key=lambda p: (p.hours, p.slug))
+            self._complete_programme(users["learner2"], smallest)
 
         self.stdout.write(self.style.SUCCESS("Demo site ready. Accounts:"))
         for username, role, pw in printed:
             self.stdout.write(f"  {username:<10} {role:<10} password: {pw}")
+
+    def _import_content(self, catalogue, content_dir: Path) -> list[ProgrammePage]:
+        """Import every complete programme folder; skip (and say so) the rest."""
+        imported: list[ProgrammePage] = []
+        if not content_dir.is_dir():
+            return imported
+        for folder in sorted(content_dir.iterdir()):
+            if not (folder / "programme.yaml").is_file():
+                continue
+            _spec, problems = programme_read(folder)
+            report = None
+            if not problems:
+                report = programme_import(path=folder, index_page=catalogue)
+                problems = report.problems
+            if problems:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"Skipped {folder.name}: {len(problems)} problem(s), "
+                        f"first: {problems[0]}"
+                    )
+                )
+                continue
+            imported.append(ProgrammePage.objects.get(pk=report.programme_id))
+            self.stdout.write(
+                f"Imported {folder.name}: {report.count('created')} pages created, "
+                f"{report.count('updated')} updated."
+            )
+        return imported
+
+    def _complete_programme(self, user, programme: ProgrammePage) -> None:
+        """Finish every lesson and pass every quiz of ``programme`` as ``user``."""
+        services.enrolment_create(user=user, programme=programme)
+        items = LessonPage.objects.live().descendant_of(programme).order_by("path")
+        for lesson in items:
+            services.item_complete(user=user, item=lesson)
+        quizzes = QuizPage.objects.live().descendant_of(programme).order_by("path")
+        for quiz in quizzes:
+            if ItemCompletion.objects.filter(user=user, item_id=quiz.pk).exists():
+                continue
+            try:
+                attempt = quiz_services.attempt_start(user=user, quiz=quiz)
+                responses = list(attempt.responses.all())
+                for response in responses:
+                    answer = _right_response(response.snapshot)
+                    if answer is not None:
+                        response.response = answer
+                        response.state = response.State.SAVED
+                response.__class__.objects.bulk_update(responses, ["response", "state"])
+                quiz_services.attempt_submit(user=user, attempt=attempt)
+            except (quiz_services.QuizError, PermissionDenied) as exc:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"Could not pass the quiz {quiz.url_path}: {exc}"
+                    )
+                )
 
     def _certadmin_group(self) -> Group:
         group, _created = Group.objects.get_or_create(name=CERTADMIN_GROUP)
@@ -109,3 +186,31 @@ class Command(BaseCommand):
                 )
             )
         return group
+
+
+def _right_response(snapshot: dict) -> dict | None:
+    """A fully correct response to the question in ``snapshot`` (None: skip)."""
+    kind = snapshot.get("type")
+    if kind == "truefalse":
+        return {"value": bool(snapshot["correct"])}
+    if kind == "multichoice":
+        answers = snapshot["answers"]
+        if snapshot["single"]:
+            return {"choice": max(answers, key=lambda a: a["fraction"])["id"]}
+        return {"choices": [a["id"] for a in answers if a["fraction"] > 0]}
+    if kind == "matching":
+        return {
+            "matches": {
+                p["id"]: p["answer"] for p in snapshot["pairs"] if p["question"].strip()
+            }
+        }
+    if kind == "shortanswer":
+        return {"text": grading._sa_right_answer(snapshot)}
+    if kind == "numerical":
+        best = max(snapshot["answers"], key=lambda a: a["fraction"])
+        if "value" in best and best["value"] is not None:
+            return {"text": str(best["value"])}
+        if best.get("min") is not None and best.get("max") is not None:
+            middle = (Decimal(str(best["min"])) + Decimal(str(best["max"]))) / 2
+            return {"text": str(middle)}
+    return None
