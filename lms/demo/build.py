@@ -61,8 +61,12 @@ def _sources(items: list[dict]) -> str:
 
 
 @transaction.atomic
-def build_site() -> dict:
-    """Create the home page, catalogue, news, about page and sample programme."""
+def build_site(*, include_sample: bool = True) -> dict:
+    """Create the home page, catalogue, news, about page and sample programme.
+
+    ``include_sample=False`` stops before the sample programme (used when the
+    real programmes are imported from ``content/``, which supersede it).
+    """
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
     if home is None:
@@ -118,6 +122,8 @@ def build_site() -> dict:
         body=stream_body([("paragraph", content.ABOUT["body"])]),
     )
 
+    if not include_sample:
+        return {"home": home, "catalogue": catalogue, "programme": None}
     spec = content.SAMPLE_PROGRAMME
     programme, created = _child(
         catalogue,

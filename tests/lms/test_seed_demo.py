@@ -21,6 +21,7 @@ from courses.models import (
     QuizAttempt,
     QuizPage,
 )
+from lms.demo.sample_programme import SAMPLE_PROGRAMME
 from lms.management.commands import seed_demo
 from tests.courses.content_import.sample import write_programme
 
@@ -28,6 +29,8 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "x-Demo-12345"
 ACCOUNTS = ["learner", "learner2", "trainer", "certadmin", "admin"]
+
+SAMPLE_SLUG = SAMPLE_PROGRAMME["slug"]
 
 
 @pytest.fixture(autouse=True)
@@ -209,7 +212,9 @@ def test_imports_content_folders_and_learner2_completes_the_smallest(content_dir
     after_first = counts()
     second_output = seed(password=PASSWORD)
     assert counts() == after_first
-    assert after_first["programmes"] == 2
+    # The imported programme supersedes the built-in sample: no duplicate.
+    assert after_first["programmes"] == 1
+    assert not ProgrammePage.objects.filter(slug=SAMPLE_SLUG).exists()
     assert "Skipped being-written" in first_output
     assert "being-written/01-pershyi/module.yaml:1" in first_output
     assert "Imported small-programme" in second_output
@@ -234,9 +239,11 @@ def test_seeds_the_real_content(monkeypatch):
     after_first = counts()
     seed(password=PASSWORD)
     assert counts() == after_first
-    assert after_first["programmes"] >= 2
+    assert after_first["programmes"] == 5  # the five programmes of content/
+    titles = list(ProgrammePage.objects.values_list("title", flat=True))
+    assert len(titles) == len(set(titles)), titles
     completed = Enrolment.objects.filter(user__username="learner2", status="completed")
-    assert completed.count() == 2
+    assert completed.count() == 1
     attempts = QuizAttempt.objects.filter(user__username="learner2")
     assert attempts.exists()
     assert all(a.passed and a.grade == 100 for a in attempts), [

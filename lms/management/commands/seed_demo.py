@@ -12,6 +12,7 @@ given.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from decimal import Decimal
@@ -32,6 +33,7 @@ from courses.content_import.service import programme_import
 from courses.models import ItemCompletion, LessonPage, ProgrammePage, QuizPage
 from courses.quiz import grading
 from lms.demo.build import build_site
+from lms.demo.sample_programme import SAMPLE_PROGRAMME
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "content"
 
@@ -64,10 +66,20 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         password = options.get("password") or os.environ.get("LMS_DEMO_PASSWORD")
-        pages = build_site()
-        programme: ProgrammePage = pages["programme"]
+        pages = build_site(include_sample=False)
         content_dir = Path(options.get("content_dir") or CONTENT_DIR)
         imported = self._import_content(pages["catalogue"], content_dir)
+        short = [p for p in imported if p.kind == "short"]
+        sample_exists = ProgrammePage.objects.filter(
+            slug=SAMPLE_PROGRAMME["slug"]
+        ).exists()
+        if not imported or sample_exists:
+            # No content folders (or a database seeded before them): the
+            # built-in sample programme is the demo's programme.
+            programme: ProgrammePage = build_site()["programme"]
+        else:
+            programme = min(short or imported, key=lambda p: (p.hours, p.slug))
+            self._feature(pages["home"], imported)
         trainer_group = services.programme_trainer_group_ensure(programme=programme)
         certadmin_group = self._certadmin_group()
 
@@ -113,7 +125,6 @@ class Command(BaseCommand):
             services.enrolment_create(user=users[username], programme=programme)
             for lesson in lessons[:count]:
                 services.item_complete(user=users[username], item=lesson)
-        short = [p for p in imported if p.kind == "short"]
         if short:
             smallest = min(short, key=lambda p: (p.hours, p.slug))
             self._complete_programme(users["learner2"], smallest)
@@ -121,6 +132,16 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo site ready. Accounts:"))
         for username, role, pw in printed:
             self.stdout.write(f"  {username:<10} {role:<10} password: {pw}")
+
+    def _feature(self, home, programmes: list[ProgrammePage]) -> None:
+        """Show the imported programmes on the home page (certificate first)."""
+        if home.featured_programmes:
+            return
+        ordered = sorted(programmes, key=lambda p: (p.kind != "certificate", p.slug))
+        home.featured_programmes = json.dumps(
+            [{"type": "programme", "value": p.pk} for p in ordered]
+        )
+        home.save_revision().publish()
 
     def _import_content(self, catalogue, content_dir: Path) -> list[ProgrammePage]:
         """Import every complete programme folder; skip (and say so) the rest."""
