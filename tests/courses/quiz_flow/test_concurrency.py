@@ -8,63 +8,21 @@ entry, one completion, every response a redirect, no exception.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
-
-from django.db import connection
-from django.test import Client
-
 import pytest
 
 from courses import quiz_services as qsvc
 from courses import services
 from courses.models import Enrolment, ItemCompletion, QuizAttempt
+from tests.concurrency import ROUNDS, THREADS, Outcome, run_in_parallel
 from tests.factories import UserFactory, build_programme, build_quiz, truefalse_question
 
 from .helpers import attempt_url, log_count, start_url
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
-THREADS = 20
-ROUNDS = 3
-BARRIER_TIMEOUT = 60
-
-
-@dataclass
-class Outcome:
-    statuses: list[int] = field(default_factory=list)
-    locations: list[str] = field(default_factory=list)
-    errors: list[BaseException] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
 
 def post_in_parallel(user, url: str) -> Outcome:
-    outcome = Outcome()
-    barrier = threading.Barrier(THREADS)
-
-    def worker() -> None:
-        try:
-            client = Client()
-            client.force_login(user)
-            barrier.wait(timeout=BARRIER_TIMEOUT)
-            response = client.post(url)
-            with outcome.lock:
-                outcome.statuses.append(response.status_code)
-                outcome.locations.append(response.headers.get("Location", ""))
-        except BaseException as exc:
-            barrier.abort()
-            with outcome.lock:
-                outcome.errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=BARRIER_TIMEOUT * 2)
-    assert not any(t.is_alive() for t in threads), "a request thread hung"
-    return outcome
+    return run_in_parallel(user, [url] * THREADS)
 
 
 def _quiz_for_new_programme(catalogue, learner, **fields):
