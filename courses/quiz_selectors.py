@@ -162,6 +162,14 @@ def attempt_summary(*, attempt: QuizAttempt) -> list[dict]:
     ]
 
 
+def overall_feedback_for(*, quiz: QuizPage, grade: Decimal | None) -> str:
+    """The quiz's feedback text for the band ``grade`` falls in ("" if none)."""
+    if grade is None:
+        return ""
+    bands = [(b.min_percent, b.text) for b in quiz.feedback_bands.all()]
+    return totals.overall_feedback(grade, bands)
+
+
 def quiz_page_context(*, quiz: QuizPage, user) -> dict:
     """The learner's attempts, final grade, what they may do next."""
     if not user.is_authenticated:
@@ -194,7 +202,6 @@ def quiz_page_context(*, quiz: QuizPage, user) -> dict:
                 "can_review": "attempt" in items,
             }
         )
-    bands = [(b.min_percent, b.text) for b in quiz.feedback_bands.all()]
     # The final grade follows the "marks" review option, as the rows do.
     show_grade = final is not None and any(
         row["show_marks"]
@@ -217,7 +224,7 @@ def quiz_page_context(*, quiz: QuizPage, user) -> dict:
         "can_start": open_attempt is None
         and is_open
         and (remaining is None or remaining > 0),
-        "overall_feedback": totals.overall_feedback(final, bands)
+        "overall_feedback": overall_feedback_for(quiz=quiz, grade=final)
         if show_overall
         else "",
         # A random slot puts ``random_count`` questions in every attempt.

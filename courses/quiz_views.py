@@ -195,9 +195,6 @@ def attempt_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.is_open:
         return redirect("courses:attempt", attempt_id=attempt.pk)
     items = qsel.review_items(attempt=attempt)
-    bands = [(b.min_percent, b.text) for b in attempt.quiz.feedback_bands.all()]
-    from .quiz import totals
-
     return render(
         request,
         "courses/quiz/review.html",
@@ -210,8 +207,10 @@ def attempt_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
             )
             if "attempt" in items
             else [],
-            "overall_feedback": totals.overall_feedback(attempt.grade, bands)
-            if "overall_feedback" in items and attempt.grade is not None
+            "overall_feedback": qsel.overall_feedback_for(
+                quiz=attempt.quiz, grade=attempt.grade
+            )
+            if "overall_feedback" in items
             else "",
         },
     )

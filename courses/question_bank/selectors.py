@@ -19,7 +19,7 @@ from django.db.models import (
 )
 
 from ..models import Question, QuestionCategory
-from .conversion import QuestionData
+from .conversion import CHILD_IMPORT_FIELDS, QuestionData
 from .snapshots import CHILD_RELATIONS
 
 __all__ = [
@@ -43,19 +43,10 @@ _TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "description": (),
 }
 _COMMON_FIELDS = ("name", "idnumber", "text", "general_feedback", "default_mark")
+#: The child fields read back: what an import sets, plus ordering items
+#: (which GIFT cannot carry, so the importer never writes them).
 _CHILD_FIELDS: dict[str, tuple[str, ...]] = {
-    "multichoice": ("text", "fraction", "feedback"),
-    "shortanswer": ("text", "fraction", "feedback"),
-    "numerical": (
-        "catch_all",
-        "value",
-        "tolerance",
-        "minimum",
-        "maximum",
-        "fraction",
-        "feedback",
-    ),
-    "matching": ("question_text", "answer_text"),
+    **CHILD_IMPORT_FIELDS,
     "ordering": ("text",),
 }
 
