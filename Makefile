@@ -20,12 +20,14 @@ install: $(VENV)/.installed
 
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py certificates_keygen --if-missing
 	$(PY) manage.py seed_demo
 	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 seed: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py certificates_keygen --if-missing
 	$(PY) manage.py seed_demo
 
 lint: install

@@ -6,6 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from certificates import urls as certificate_urls
+
 from . import views
 
 urlpatterns = [
@@ -14,7 +16,12 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path(
+        "learning/certificates/",
+        include((certificate_urls.learner_urlpatterns, "certificates_learner")),
+    ),
     path("learning/", include("courses.urls")),
+    path("certificates/", include("certificates.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

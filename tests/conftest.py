@@ -51,3 +51,23 @@ def learner(db):
 @pytest.fixture
 def other_learner(db):
     return UserFactory(username="other")
+
+
+@pytest.fixture(scope="session")
+def signing_key_dir(tmp_path_factory):
+    """Throwaway signing keys, made once per test process (never the real ones)."""
+    from certificates import signing
+
+    directory = tmp_path_factory.mktemp("cert-keys") / "keys"
+    signing.generate_keys(
+        directory, organisation="Тестовий видавець", common_name="Тест: сертифікати"
+    )
+    return directory
+
+
+@pytest.fixture
+def signing_keys(settings, signing_key_dir):
+    settings.LMS_CERTIFICATES_SIGNING = True
+    settings.LMS_CERTIFICATES_KEY_DIR = str(signing_key_dir)
+    settings.LMS_PUBLIC_URL = "https://learn.example.org"
+    return signing_key_dir

@@ -274,3 +274,13 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- Certificates (see certificates/conf.py) -----------------------------------
+LMS_PUBLIC_URL = os.environ.get("LMS_PUBLIC_URL", WAGTAILADMIN_BASE_URL)
+LMS_CERTIFICATES_SIGNING = os.environ.get("LMS_CERTIFICATES_SIGNING", "1") not in {
+    "0",
+    "false",
+    "no",
+}
+LMS_CERTIFICATES_KEY_DIR = os.environ.get("LMS_CERTIFICATES_KEY_DIR") or None
+LMS_CERTIFICATES_BULK_THREAD = True

@@ -41,3 +41,4 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 AXES_ENABLED = True
 ACCOUNT_RATE_LIMITS = False
 LOGGING["loggers"]["courses"]["level"] = "WARNING"  # noqa: F405
+LMS_CERTIFICATES_BULK_THREAD = False  # tests run bulk jobs inline

@@ -249,3 +249,31 @@ def test_seeds_the_real_content(monkeypatch):
     assert all(a.passed and a.grade == 100 for a in attempts), [
         (a.quiz.url_path, a.grade) for a in attempts
     ]
+
+
+def test_seed_leaves_learner2_with_one_signed_certificate(signing_keys, tmp_path):
+    from certificates.models import Certificate, CertificateTemplate
+    from certificates.signing import check_pdf_signature
+
+    output = seed(password=PASSWORD)
+    seed(password=PASSWORD)
+
+    learner2 = get_user_model().objects.get(username="learner2")
+    certificate = Certificate.objects.get()
+    assert certificate.user == learner2
+    assert certificate.status == "valid" and certificate.signed
+    assert certificate.registration_number in output
+    assert check_pdf_signature(bytes(certificate.pdf)).ok
+    assert CertificateTemplate.objects.count() == 2
+    certadmin = get_user_model().objects.get(username="certadmin")
+    assert certadmin.has_perm("certificates.revoke_certificate")
+
+
+def test_seed_without_keys_warns_and_issues_nothing(settings, tmp_path):
+    from certificates.models import Certificate
+
+    settings.LMS_CERTIFICATES_SIGNING = True
+    settings.LMS_CERTIFICATES_KEY_DIR = str(tmp_path / "none")
+    output = seed(password=PASSWORD)
+    assert "certificates_keygen" in output
+    assert not Certificate.objects.exists()

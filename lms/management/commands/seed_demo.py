@@ -21,12 +21,14 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from allauth.account.models import EmailAddress
 
+from certificates import services as certificate_services
+from certificates.models import CertificateTemplate
 from courses import quiz_services, services
 from courses.content_import.parse import programme_read
 from courses.content_import.service import programme_import
@@ -50,7 +52,36 @@ CERTADMIN_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
     ("courses", "view_enrolment"),
     ("courses", "change_enrolment"),
+    ("certificates", "view_certificate"),
+    ("certificates", "issue_certificate"),
+    ("certificates", "revoke_certificate"),
+    ("certificates", "add_certificatetemplate"),
+    ("certificates", "change_certificatetemplate"),
+    ("certificates", "view_certificatetemplate"),
 ]
+# The demo organisation is invented (see content/README); no ЄДРПОУ code is
+# printed for it rather than a made-up one.
+DEMO_TEMPLATES = [
+    {
+        "programme_kind": "certificate",
+        "name": "Професійна (сертифікатна) програма",
+        "title_text": "СЕРТИФІКАТ",
+        "kind_label": "професійна (сертифікатна) програма підвищення кваліфікації",
+        "wording": "успішно завершив(-ла) навчання за програмою",
+    },
+    {
+        "programme_kind": "short",
+        "name": "Короткі програми для громадськості",
+        "title_text": "СЕРТИФІКАТ УЧАСНИКА",
+        "kind_label": "коротка програма для активної громадськості",
+        "wording": "взяв(-ла) участь і успішно завершив(-ла) програму",
+    },
+]
+DEMO_ISSUER = {
+    "issuer_name": "Громадська організація «Громада, що діє»",
+    "signatory_name": "Ганна ЛИСЕНКО",
+    "signatory_position": "Голова правління",
+}
 
 
 class Command(BaseCommand):
@@ -63,8 +94,12 @@ class Command(BaseCommand):
             help="Folder of programme folders to import (default: content/).",
         )
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        learner2, programme = self._seed(options)
+        self._certificate(learner2, programme)
+
+    @transaction.atomic
+    def _seed(self, options):
         password = options.get("password") or os.environ.get("LMS_DEMO_PASSWORD")
         pages = build_site(include_sample=False)
         content_dir = Path(options.get("content_dir") or CONTENT_DIR)
@@ -125,13 +160,40 @@ class Command(BaseCommand):
             services.enrolment_create(user=users[username], programme=programme)
             for lesson in lessons[:count]:
                 services.item_complete(user=users[username], item=lesson)
+        completed = programme
         if short:
-            smallest = min(short, key=lambda p: (p.hours, p.slug))
-            self._complete_programme(users["learner2"], smallest)
+            completed = min(short, key=lambda p: (p.hours, p.slug))
+            self._complete_programme(users["learner2"], completed)
+        self._certificate_templates()
 
         self.stdout.write(self.style.SUCCESS("Demo site ready. Accounts:"))
         for username, role, pw in printed:
             self.stdout.write(f"  {username:<10} {role:<10} password: {pw}")
+        return users["learner2"], completed
+
+    def _certificate_templates(self) -> None:
+        for spec in DEMO_TEMPLATES:
+            CertificateTemplate.objects.get_or_create(
+                programme_kind=spec["programme_kind"], defaults={**spec, **DEMO_ISSUER}
+            )
+
+    def _certificate(self, user, programme: ProgrammePage) -> None:
+        """learner2's certificate for the completed programme (signed, when the
+        key exists: ``make run`` creates it first)."""
+        try:
+            certificate, _created = certificate_services.certificate_issue(
+                user=user, programme=programme
+            )
+        except ValidationError as exc:
+            self.stdout.write(
+                self.style.WARNING(f"No demo certificate: {' '.join(exc.messages)}")
+            )
+            return
+        self.stdout.write(
+            f"learner2 holds certificate № {certificate.registration_number} "
+            f"({'signed' if certificate.signed else 'unsigned'}): "
+            f"{certificate_services.verify_url(certificate.code)}"
+        )
 
     def _feature(self, home, programmes: list[ProgrammePage]) -> None:
         """Show the imported programmes on the home page (certificate first)."""

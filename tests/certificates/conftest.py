@@ -1,0 +1,1 @@
+"""Certificate tests: the signing-key fixtures live in ``tests/conftest.py``."""
