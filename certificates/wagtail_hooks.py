@@ -3,6 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+
+from .viewsets import CertificatesMenuGroup
+
+register_snippet(CertificatesMenuGroup)
 
 
 @hooks.register("register_log_actions")
