@@ -42,3 +42,6 @@ AXES_ENABLED = True
 ACCOUNT_RATE_LIMITS = False
 LOGGING["loggers"]["courses"]["level"] = "WARNING"  # noqa: F405
 LMS_CERTIFICATES_BULK_THREAD = False  # tests run bulk jobs inline
+# Never the developer's real keys: tests that sign use the ``signing_keys``
+# fixture (throwaway keys); everything else sees "no key", as on a fresh CI box.
+LMS_CERTIFICATES_KEY_DIR = str(BASE_DIR / "var" / "test-no-keys")

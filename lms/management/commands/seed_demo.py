@@ -190,7 +190,7 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(
-            f"learner2 holds certificate № {certificate.registration_number} "
+            f"Demo certificate of learner2: № {certificate.registration_number} "
             f"({'signed' if certificate.signed else 'unsigned'}): "
             f"{certificate_services.verify_url(certificate.code)}"
         )
