@@ -9,6 +9,11 @@ Text is never dropped: every block is measured with ``Paragraph.wrap`` and drawn
 shrink to a floor and then wrap; if the page still cannot hold the text, outcomes move
 to an annex page, then sizes shrink further, and as a last resort
 :class:`CertificateLayoutError` is raised — never a certificate with missing text.
+
+Optional images (issuer logo, signature) must be PNG or JPEG. They are decoded and
+checked before anything is drawn, so bad bytes raise :class:`CertificateLayoutError`
+instead of failing half-way through a page. JPEGs without alpha are embedded as they
+are; PNGs are embedded losslessly, with their alpha channel as a soft mask.
 """
 
 from __future__ import annotations
@@ -27,12 +32,13 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, Paragraph
 
-from certificates.ukrainian import credits_and_hours, date_uk
+from certificates.ukrainian import credits_and_hours, date_uk, period_uk
 
 __all__ = [
     "CertificateColours",
@@ -99,6 +105,16 @@ class CertificateSnapshot:
     verify_url: str
     outcomes: tuple[str, ...] = field(default_factory=tuple)
     colours: CertificateColours = field(default_factory=CertificateColours)
+    # When given, the facts line shows the period date_started..date_completed.
+    date_started: dt.date | None = None
+    # e.g. "професійна (сертифікатна) програма підвищення кваліфікації"; printed
+    # as a caption under the programme title when not empty.
+    programme_kind_label: str = ""
+    form_of_study: str = ""  # e.g. "дистанційна"; in the facts line when not empty
+    # PNG or JPEG bytes (empty bytes count as none); repr=False keeps reprs and
+    # log lines short.
+    logo: bytes | None = field(default=None, repr=False)
+    signature_image: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.programme_kind not in {"certificate", "short"}:
@@ -109,6 +125,90 @@ class CertificateSnapshot:
         for name in ("full_name", "programme_title", "verify_url", "code"):
             if not str(getattr(self, name)).strip():
                 raise ValueError(f"{name} must not be empty")
+        if self.date_started is not None and self.date_started > self.date_completed:
+            raise ValueError(
+                f"date_started {self.date_started} is after "
+                f"date_completed {self.date_completed}"
+            )
+        for name in ("logo", "signature_image"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if not isinstance(value, bytes | bytearray | memoryview):
+                raise TypeError(f"{name} must be bytes, not {type(value).__name__}")
+            value = bytes(value) or None
+            object.__setattr__(self, name, value)
+            if value is not None and _image_format(value) is None:
+                raise CertificateLayoutError(
+                    f"{name} must be a PNG or JPEG image "
+                    f"(the data starts with {value[:8]!r})"
+                )
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_SIGNATURE = b"\xff\xd8\xff"
+MAX_IMAGE_SIDE = 5000  # pixels; a larger image only bloats every PDF
+_EXIF_ORIENTATION = 0x0112
+
+
+def _image_format(data: bytes) -> str | None:
+    if data.startswith(_PNG_SIGNATURE):
+        return "PNG"
+    if data.startswith(_JPEG_SIGNATURE):
+        return "JPEG"
+    return None
+
+
+def _load_image(data: bytes, what: str) -> ImageReader:
+    """Decode ``data`` fully (so that a truncated or corrupt file fails here, not
+    while the page is being drawn) and return a reader for ``drawImage``.
+
+    Plain RGB/grey JPEGs are embedded as they are (DCT); anything else is
+    converted to 8-bit RGB, or RGBA when it has transparency, and embedded
+    losslessly. An EXIF orientation (phone photos of a signature) is applied,
+    because PDF viewers ignore it. Raises :class:`CertificateLayoutError` naming
+    ``what`` ("logo", ...)."""
+    from PIL import Image, ImageOps  # Pillow comes with Wagtail; images only
+
+    expected = _image_format(data)
+    if expected is None:
+        raise CertificateLayoutError(
+            f"{what} must be a PNG or JPEG image (the data starts with {data[:8]!r})"
+        )
+    try:
+        with Image.open(io.BytesIO(data), formats=[expected]) as source:
+            width, height = source.size
+            if max(width, height) > MAX_IMAGE_SIDE:
+                raise CertificateLayoutError(
+                    f"{what} is {width}×{height} px; at most {MAX_IMAGE_SIDE} px "
+                    "per side is accepted"
+                )
+            source.load()
+            rotated = source.getexif().get(_EXIF_ORIENTATION, 1) not in {0, 1}
+            if expected == "JPEG" and source.mode in {"RGB", "L"} and not rotated:
+                return ImageReader(io.BytesIO(data))
+            img = ImageOps.exif_transpose(source) if rotated else source
+            has_alpha = img.mode in {"RGBA", "LA", "PA", "RGBa", "La"} or (
+                "transparency" in img.info
+            )
+            if img.mode == "I" or img.mode.startswith("I;16"):
+                # 16-bit grey: scale to 8 bits (convert() would clip to white)
+                img = img.convert("I").point(lambda v: v / 256).convert("L")
+            converted = img.convert("RGBA" if has_alpha else "RGB")
+    except CertificateLayoutError:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise CertificateLayoutError(
+            f"{what} is not a readable {expected} image: {exc}"
+        ) from exc
+    return ImageReader(converted)
+
+
+def _image_box(reader: ImageReader, max_w: float, max_h: float) -> tuple[float, float]:
+    """Size (points) of the image scaled to fit max_w × max_h, aspect kept."""
+    px_w, px_h = reader.getSize()
+    scale = min(max_w / px_w, max_h / px_h)
+    return px_w * scale, px_h * scale
 
 
 def _register_fonts() -> None:
@@ -274,6 +374,40 @@ def _draw_qr(c: Canvas, url: str, x: float, y: float, size: float) -> None:
     c.drawPath(path, stroke=0, fill=1)
 
 
+def _facts(s: CertificateSnapshot) -> list[tuple[str, str]]:
+    """(label, value) pairs of the facts line, in reading order."""
+    facts = [("Обсяг", credits_and_hours(s.ects, s.hours))]
+    if s.form_of_study.strip():
+        facts.append(("Форма навчання", s.form_of_study.strip()))
+    if s.date_started is not None:
+        facts.append(("Період навчання", period_uk(s.date_started, s.date_completed)))
+    else:
+        facts.append(("Дата завершення навчання", date_uk(s.date_completed)))
+    return facts
+
+
+_FACT_SEPARATOR = "\u00a0\u00a0·\u00a0\u00a0"
+
+
+def _facts_markup(s: CertificateSnapshot, size: float, width: float) -> str:
+    """The facts joined by " · ", with line breaks only *between* facts: a fact
+    moves to the next line whole instead of being split after its label."""
+    sep_w = pdfmetrics.stringWidth(_FACT_SEPARATOR, SANS, size)
+    lines: list[list[str]] = []
+    line_w = 0.0
+    for label, value in _facts(s):
+        fact_w = pdfmetrics.stringWidth(f"{label}: ", SANS, size)
+        fact_w += pdfmetrics.stringWidth(value, SANS_BOLD, size)
+        markup = f"{_esc(label)}: <b>{_esc(value)}</b>"
+        if lines and line_w + sep_w + fact_w <= width - 1:
+            lines[-1].append(markup)
+            line_w += sep_w + fact_w
+        else:
+            lines.append([markup])
+            line_w = fact_w
+    return "<br/>".join(_FACT_SEPARATOR.join(line) for line in lines)
+
+
 def _main_blocks(
     s: CertificateSnapshot, scale: float, with_outcomes: bool
 ) -> list[_Block]:
@@ -322,12 +456,24 @@ def _main_blocks(
         ),
         6,
     )
-    facts = (
-        f"Обсяг: <b>{_esc(credits_and_hours(s.ects, s.hours))}</b>"
-        f"&nbsp;&nbsp;·&nbsp;&nbsp;Дата завершення навчання: "
-        f"<b>{_esc(date_uk(s.date_completed))}</b>"
+    if s.programme_kind_label.strip():
+        label_size = max(10 * min(scale, 1), 8.5)
+        add(
+            _measure(
+                _esc(s.programme_kind_label),
+                _style("kind", SANS, label_size, textColor=MUTED),
+                TEXT_W,
+            ),
+            4,
+        )
+    add(
+        _measure(
+            _facts_markup(s, 10, TEXT_W),
+            _style("facts", SANS, 10, textColor=MUTED, leading=14),
+            TEXT_W,
+        ),
+        12,
     )
-    add(_measure(facts, _style("facts", SANS, 10, textColor=MUTED), TEXT_W), 12)
     if with_outcomes and s.outcomes:
         add(
             _measure(
@@ -353,31 +499,59 @@ def _stack_height(blocks: list[_Block]) -> float:
     return sum(b.height + b.space_before for b in blocks)
 
 
-def _draw_header(c: Canvas, s: CertificateSnapshot) -> float:
-    """Issuer line, title and number; returns the y below the header."""
+LEFT_COLUMN_X = MARGIN + 4 * mm  # logo and signatory block share this left edge
+LOGO_MAX_H = 22 * mm
+LOGO_MAX_W = 50 * mm
+LOGO_GAP = 6 * mm  # between the logo and the centred header text
+
+
+def _draw_header(c: Canvas, s: CertificateSnapshot, logo: ImageReader | None) -> float:
+    """Logo (top left), issuer line, title and number; returns the y below the
+    header. Header lines level with the logo are narrowed symmetrically so that
+    they stay centred on the page and clear of the logo."""
     primary, accent = HexColor(s.colours.primary), HexColor(s.colours.accent)
-    y = PAGE_H - MARGIN - 6
+    top = PAGE_H - MARGIN
+    logo_bottom = top
+    side = 0.0  # extra indent on both sides for lines level with the logo
+    if logo is not None:
+        logo_w, logo_h = _image_box(logo, LOGO_MAX_W, LOGO_MAX_H)
+        logo_bottom = top - logo_h
+        # left edge in line with the signatory block below
+        c.drawImage(logo, LEFT_COLUMN_X, logo_bottom, logo_w, logo_h, mask="auto")
+        side = LEFT_COLUMN_X - MARGIN + logo_w + LOGO_GAP
+
+    def width_at(y: float, full: float) -> float:
+        return min(full, CONTENT_W - 2 * side) if y > logo_bottom else full
+
+    def draw_centred(block: _Block, y: float) -> None:
+        block.para.drawOn(c, (PAGE_W - block.para.width) / 2, y - block.height)
+
+    y = top - 6
     issuer = _measure(
         _esc(s.issuer_name.upper()),
         _style("issuer", SANS_BOLD, 10, textColor=primary, leading=12.5),
-        CONTENT_W - 40 * mm,
+        width_at(y, CONTENT_W - 40 * mm),
     )
-    issuer.para.drawOn(c, (PAGE_W - issuer.para.width) / 2, y - issuer.height)
+    draw_centred(issuer, y)
     y -= issuer.height
     if s.issuer_code:
+        y -= 2
         code = _measure(
             _esc(f"Код ЄДРПОУ {s.issuer_code}"),
             _style("issuer_code", SANS, 8, textColor=MUTED),
-            CONTENT_W,
+            width_at(y, CONTENT_W),
         )
-        code.para.drawOn(c, MARGIN, y - 2 - code.height)
-        y -= code.height + 2
+        draw_centred(code, y)
+        y -= code.height
     y -= 9
     c.setStrokeColor(accent)
     c.setLineWidth(0.8)
     c.line(PAGE_W / 2 - 30 * mm, y, PAGE_W / 2 + 30 * mm, y)
     y -= 12
-    title_size = _fit_single_line(s.title_text, SERIF_BOLD, 36, 22, CONTENT_W - 60)
+    title_w = width_at(y, CONTENT_W)
+    title_size = _fit_single_line(
+        s.title_text, SERIF_BOLD, 36, 22, min(title_w, CONTENT_W - 60)
+    )
     title = _measure(
         _esc(s.title_text),
         _style(
@@ -387,29 +561,47 @@ def _draw_header(c: Canvas, s: CertificateSnapshot) -> float:
             textColor=primary,
             leading=title_size * 1.15,
         ),
-        CONTENT_W,
+        title_w,
     )
-    title.para.drawOn(c, MARGIN, y - title.height)
+    draw_centred(title, y)
     y -= title.height + 2
     number = _measure(
         _esc(f"№ {s.registration_number}"),
         _style("number", SANS, 10, textColor=MUTED),
-        CONTENT_W,
+        width_at(y, CONTENT_W),
     )
-    number.para.drawOn(c, MARGIN, y - number.height)
-    return y - number.height
+    draw_centred(number, y)
+    return min(y - number.height, logo_bottom)
 
 
 FOOTER_TOP = MARGIN + 40 * mm  # y above which the main stack must stay
 QR_SIZE = 33 * mm  # including the quiet zone; dark area about 27 mm
 
 
-def _draw_footer(c: Canvas, s: CertificateSnapshot) -> None:
+SIGNATURE_MAX_H = 16 * mm
+SIGNATURE_MAX_W = 60 * mm
+
+
+def _draw_footer(
+    c: Canvas, s: CertificateSnapshot, signature: ImageReader | None
+) -> None:
     accent = HexColor(s.colours.accent)
     # signatory (left)
     sig_w = 78 * mm
-    sig_x = MARGIN + 4 * mm
+    sig_x = LEFT_COLUMN_X
     line_y = MARGIN + 19 * mm
+    if signature is not None:
+        # drawn before the line so the line stays crisp where ink touches it;
+        # the image's lower edge sits just on the line, like a real signature
+        img_w, img_h = _image_box(signature, SIGNATURE_MAX_W, SIGNATURE_MAX_H)
+        c.drawImage(
+            signature,
+            sig_x + (sig_w - img_w) / 2,
+            line_y - 1 * mm,
+            img_w,
+            img_h,
+            mask="auto",
+        )
     c.setStrokeColor(INK)
     c.setLineWidth(0.6)
     c.line(sig_x, line_y, sig_x + sig_w, line_y)
@@ -495,9 +687,18 @@ def _draw_outcomes_annex(c: Canvas, s: CertificateSnapshot) -> None:
 
 
 def render_certificate(snapshot: CertificateSnapshot) -> bytes:
-    """Render ``snapshot`` to PDF bytes (deterministic for the same snapshot)."""
+    """Render ``snapshot`` to PDF bytes (deterministic for the same snapshot).
+
+    Raises :class:`CertificateLayoutError` when the text cannot be laid out
+    without losing any of it, or when the logo or signature image is not a
+    readable PNG/JPEG."""
     _register_fonts()
     s = snapshot
+    # decode images before drawing anything: bad bytes fail here, cleanly
+    logo = _load_image(s.logo, "logo") if s.logo else None
+    signature = (
+        _load_image(s.signature_image, "signature_image") if s.signature_image else None
+    )
     buf = io.BytesIO()
     c = Canvas(
         buf,
@@ -515,7 +716,7 @@ def render_certificate(snapshot: CertificateSnapshot) -> bytes:
     c.setProducer("reportlab")
 
     _draw_border(c, s.colours)
-    header_bottom = _draw_header(c, s)
+    header_bottom = _draw_header(c, s, logo)
     available = header_bottom - 8 - FOOTER_TOP
 
     outcomes_on_page = bool(s.outcomes)
@@ -539,7 +740,7 @@ def render_certificate(snapshot: CertificateSnapshot) -> bytes:
         y -= block.space_before + block.height
         block.para.drawOn(c, (PAGE_W - TEXT_W) / 2, y)
 
-    _draw_footer(c, s)
+    _draw_footer(c, s, signature)
     if s.outcomes and not outcomes_on_page:
         _draw_outcomes_annex(c, s)
     c.showPage()

@@ -16,6 +16,8 @@ __all__ = [
     "ects_phrase",
     "format_number",
     "hours_phrase",
+    "period_numeric",
+    "period_uk",
     "plural",
 ]
 
@@ -105,3 +107,29 @@ def date_uk(date: dt.date) -> str:
 def date_numeric(date: dt.date) -> str:
     """date(2026, 11, 27) -> "27.11.2026"."""
     return f"{date.day:02d}.{date.month:02d}.{date.year}"
+
+
+def period_uk(start: dt.date, end: dt.date) -> str:
+    """A study period with "з … по …", naming the year (and month) once when shared.
+
+    (1.9.2026, 30.11.2026) -> "з 1 вересня по 30 листопада 2026 року";
+    (1.9.2026, 30.9.2026) -> "з 1 по 30 вересня 2026 року";
+    (15.12.2025, 20.2.2026) -> "з 15 грудня 2025 року по 20 лютого 2026 року";
+    a one-day period is just ``date_uk(start)``.
+    """
+    if start > end:
+        raise ValueError(f"period starts after it ends: {start} > {end}")
+    if start == end:
+        return date_uk(start)
+    if start.year != end.year:
+        return f"з {date_uk(start)} по {date_uk(end)}"
+    if start.month != end.month:
+        return f"з {start.day} {MONTHS_GENITIVE[start.month - 1]} по {date_uk(end)}"
+    return f"з {start.day} по {date_uk(end)}"
+
+
+def period_numeric(start: dt.date, end: dt.date) -> str:
+    """(1.9.2026, 30.11.2026) -> "01.09.2026–30.11.2026" (en dash, no spaces)."""
+    if start > end:
+        raise ValueError(f"period starts after it ends: {start} > {end}")
+    return f"{date_numeric(start)}–{date_numeric(end)}"

@@ -105,6 +105,37 @@ def both_texts(pdf: bytes, tmp_path) -> list[str]:
     return [pypdf_text(pdf), pdftotext_text(pdf, tmp_path)]
 
 
+def word_boxes(pdf: bytes, tmp_path) -> list[tuple[str, float, float, float, float]]:
+    """Words on page 1 as (text, x0, y0, x1, y1) in PDF points (y up)."""
+    path = tmp_path / "boxes.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(  # noqa: S603
+        [_tool("pdftotext"), "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    ).stdout.decode("utf-8")
+    page_h = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', out)[1])
+    words = []
+    for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+        r"(.*?)</word>",
+        out,
+    ):
+        x0, y0, x1, y1 = (float(v) for v in m.groups()[:4])
+        words.append((m[5], x0, page_h - y1, x1, page_h - y0))
+    return words
+
+
+def overlaps(a, b, tolerance: float = 0.5) -> bool:
+    ax0, ay0, ax1, ay1 = a
+    bx0, by0, bx1, by1 = b
+    return (
+        min(ax1, bx1) - max(ax0, bx0) > tolerance
+        and min(ay1, by1) - max(ay0, by0) > tolerance
+    )
+
+
 def test_text_round_trips_with_cyrillic(tmp_path):
     snap = make_snapshot()
     pdf = render_certificate(snap)
@@ -150,6 +181,48 @@ def test_long_name_and_three_line_title_are_never_dropped(tmp_path):
         assert LONG_TITLE in text
         assert "2026-000123" in text
         assert "K7Q2-9XHM-4TPA-WN3C" in text
+
+
+def test_longest_texts_together_are_kept_without_overlap(tmp_path):
+    """250-character title + kind label + 80+ character name + 8 outcomes +
+    form of study + period: nothing dropped, no two words drawn over each other
+    on page 1 (§7 items 8 and 9 of the certificates reference)."""
+    title = (LONG_TITLE + " та їхніх виконавчих органів у громадах")[:250]
+    assert len(title) == 250
+    label = "професійна (сертифікатна) програма підвищення кваліфікації"
+    outcomes = [
+        f"Результат {i}: аналізує потреби громади, планує і проводить "
+        "громадські консультації та звітує про їхні результати."
+        for i in range(1, 9)
+    ]
+    snap = make_snapshot(
+        full_name=LONG_NAME,
+        programme_title=title,
+        programme_kind_label=label,
+        form_of_study="змішана (дистанційна та очна)",
+        date_started=dt.date(2025, 12, 15),
+        date_completed=dt.date(2026, 2, 20),
+        outcomes=outcomes,
+    )
+    pdf = render_certificate(snap)
+    for text in both_texts(pdf, tmp_path):
+        for needle in (LONG_NAME, title, label, *outcomes):
+            assert needle in text
+        assert "Період навчання: з 15 грудня 2025 року по 20 лютого 2026 року" in text
+        assert "Форма навчання: змішана (дистанційна та очна)" in text
+        assert "K7Q2-9XHM-4TPA-WN3C" in text
+    words = word_boxes(pdf, tmp_path)
+    assert len(words) > 60
+    for i, (word, *box) in enumerate(words):
+        for other, *other_box in words[i + 1 :]:
+            assert not overlaps(box, other_box), (word, other)
+
+
+def test_default_page_has_no_overlapping_words(tmp_path):
+    words = word_boxes(render_certificate(make_snapshot()), tmp_path)
+    for i, (word, *box) in enumerate(words):
+        for other, *other_box in words[i + 1 :]:
+            assert not overlaps(box, other_box), (word, other)
 
 
 def test_very_long_name_without_spaces_is_kept(tmp_path):
