@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from io import StringIO
 
 from django.contrib.auth import get_user_model
@@ -265,6 +266,11 @@ def test_seed_leaves_learner2_with_one_signed_certificate(signing_keys, tmp_path
     assert certificate.registration_number in output
     assert check_pdf_signature(bytes(certificate.pdf)).ok
     assert CertificateTemplate.objects.count() == 2
+    assert all(t.logo_id for t in CertificateTemplate.objects.all())
+    from pypdf import PdfReader
+
+    page = PdfReader(io.BytesIO(bytes(certificate.pdf))).pages[0]
+    assert len(page.images) == 1  # the demo logo
     certadmin = get_user_model().objects.get(username="certadmin")
     assert certadmin.has_perm("certificates.revoke_certificate")
 

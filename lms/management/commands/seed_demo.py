@@ -22,8 +22,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from wagtail.images.models import Image
 
 from allauth.account.models import EmailAddress
 
@@ -77,6 +80,8 @@ DEMO_TEMPLATES = [
         "wording": "взяв(-ла) участь і успішно завершив(-ла) програму",
     },
 ]
+DEMO_LOGO = Path(__file__).resolve().parents[2] / "demo" / "logo.png"
+DEMO_LOGO_TITLE = "Логотип «Громада, що діє» (демо)"
 DEMO_ISSUER = {
     "issuer_name": "Громадська організація «Громада, що діє»",
     "signatory_name": "Ганна ЛИСЕНКО",
@@ -172,9 +177,21 @@ class Command(BaseCommand):
         return users["learner2"], completed
 
     def _certificate_templates(self) -> None:
+        logo = self._demo_logo()
         for spec in DEMO_TEMPLATES:
             CertificateTemplate.objects.get_or_create(
-                programme_kind=spec["programme_kind"], defaults={**spec, **DEMO_ISSUER}
+                programme_kind=spec["programme_kind"],
+                defaults={**spec, **DEMO_ISSUER, "logo": logo},
+            )
+
+    def _demo_logo(self):
+        """The site's logo as a Wagtail image (PNG: reportlab draws no SVG)."""
+        existing = Image.objects.filter(title=DEMO_LOGO_TITLE).first()
+        if existing is not None:
+            return existing
+        with DEMO_LOGO.open("rb") as fh:
+            return Image.objects.create(
+                title=DEMO_LOGO_TITLE, file=ImageFile(fh, name="demo-logo.png")
             )
 
     def _certificate(self, user, programme: ProgrammePage) -> None:
