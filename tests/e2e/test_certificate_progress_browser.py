@@ -9,16 +9,22 @@ from django.urls import reverse
 import pytest
 
 from certificates.models import BulkIssueJob
-from tests.e2e.conftest import browser, page  # noqa: F401  (fixtures)
+from tests.certificates.admin.conftest import user_with_perms
 from tests.e2e.helpers import login_as
-
-from .conftest import user_with_perms
+from tests.factories import build_programme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def test_progress_page_polls_until_finished(page, live_server, tree):  # noqa: F811
+@pytest.fixture
+def tree(catalogue):
+    return build_programme(
+        parent=catalogue, modules=1, lessons_per_module=1, title="Бюджет участі"
+    )
+
+
+def test_progress_page_polls_until_finished(page, live_server, tree):
     issuer = user_with_perms("issuer", "issue_certificate")
     job = BulkIssueJob.objects.create(
         programme=tree.programme,
