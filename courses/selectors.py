@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 
 from wagtail.models import Page, get_page_models
 
+from . import extensions
 from .choices import LEARNING_STATUSES, EnrolmentStatus
 from .models import Enrolment, ItemCompletion, ModulePage, ProgrammePage
 
@@ -219,9 +220,15 @@ def programme_page_context(*, programme: ProgrammePage, user, request=None) -> d
     outline = programme_outline(
         programme=programme, programme_url=programme.get_url(request), done_ids=done
     )
+    completed = enrolment is not None and enrolment.status == EnrolmentStatus.COMPLETED
     return {
         "enrolment": enrolment,
         "learning": learning,
+        "completion_links": extensions.completion_links(
+            user=user, programme_ids=[programme.pk]
+        ).get(programme.pk, [])
+        if completed
+        else [],
         "outline": outline,
         "continue_item": outline.first_unfinished() if learning else None,
         "module_count": len(outline.modules),
@@ -260,6 +267,7 @@ class DashboardRow:
     programme: ProgrammePage
     continue_item: OutlineItem | None
     outline: Outline
+    completion_links: list = field(default_factory=list)
 
 
 def learner_dashboard(*, user, request=None) -> list[DashboardRow]:
@@ -288,6 +296,12 @@ def learner_dashboard(*, user, request=None) -> list[DashboardRow]:
             if (bucket := by_path.get(row["path"][:n])) is not None:
                 bucket.append(row)
                 break
+    links = extensions.completion_links(
+        user=user,
+        programme_ids=[
+            e.programme_id for e in enrolments if e.status == EnrolmentStatus.COMPLETED
+        ],
+    )
     rows = []
     for enrolment in enrolments:
         programme = enrolment.programme
@@ -305,6 +319,7 @@ def learner_dashboard(*, user, request=None) -> list[DashboardRow]:
                 if enrolment.status in LEARNING_STATUSES
                 else None,
                 outline=outline,
+                completion_links=links.get(programme.pk, []),
             )
         )
     return rows
