@@ -53,6 +53,10 @@ ERR_SIGNING = (
     "missing (%(detail)s). Run “python manage.py certificates_keygen” on the server "
     "or set LMS_CERTIFICATES_KEY_DIR."
 )
+ERR_NO_NAME = (
+    "%(username)s has no name in their profile; a certificate prints the full "
+    "name (surname, given name, patronymic). Ask them to fill in their profile."
+)
 ERR_REASON = "Give a reason."
 ERR_NOT_VALID = "Only a valid certificate can be %(action)s."
 
@@ -65,7 +69,7 @@ def learner_full_name(user) -> str:
     """The name as HR records hold it: surname, given name, patronymic."""
     profile = LearnerProfile.objects.filter(user=user).first()
     name = profile.full_name if profile else ""
-    return name or user.get_full_name().strip() or user.get_username()
+    return name or user.get_full_name().strip()
 
 
 def template_for(programme: ProgrammePage) -> CertificateTemplate:
@@ -294,8 +298,13 @@ def certificate_issue(
     if enrolment is None:
         raise ValidationError(
             _(ERR_NOT_COMPLETED)
-            % {"name": learner_full_name(user), "programme": programme.title}
+            % {
+                "name": learner_full_name(user) or user.get_username(),
+                "programme": programme.title,
+            }
         )
+    if not learner_full_name(user):
+        raise ValidationError(_(ERR_NO_NAME) % {"username": user.get_username()})
     template_for(programme)
     ensure_can_issue()
     try:
@@ -401,6 +410,10 @@ def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> Cert
     if certificate.user is None or certificate.programme is None:
         raise ValidationError(
             _("The learner or the programme no longer exists; revoke instead.")
+        )
+    if not learner_full_name(certificate.user):
+        raise ValidationError(
+            _(ERR_NO_NAME) % {"username": certificate.user.get_username()}
         )
     ensure_can_issue()
     with transaction.atomic():

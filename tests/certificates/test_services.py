@@ -303,3 +303,20 @@ def test_short_and_certificate_programmes_use_their_templates(
     assert certificate.snapshot["title_text"] == "СЕРТИФІКАТ"
     assert certificate.snapshot["ects"] == "3.0"
     assert certificate.template.programme_kind == ProgrammeKind.CERTIFICATE
+
+
+def test_no_certificate_without_a_name(tree, templates, signing_keys, certadmin):
+    user = UserFactory(username="nameless", first_name="", last_name="")
+    complete_programme(user, tree)
+    with pytest.raises(ValidationError, match="no name in their profile"):
+        services.certificate_issue(user=user, programme=tree.programme, actor=certadmin)
+    assert not Certificate.objects.exists()
+
+
+def test_name_falls_back_to_the_account_name(tree, templates, signing_keys, certadmin):
+    user = UserFactory(username="named", first_name="Олена", last_name="Коваль")
+    complete_programme(user, tree)
+    certificate, _ = services.certificate_issue(
+        user=user, programme=tree.programme, actor=certadmin
+    )
+    assert certificate.full_name == "Олена Коваль"
