@@ -273,7 +273,9 @@ class CertificateIndexView(
                 get_url=self.detail_url,
                 sort_key="registration_number",
             ),
-            Column("full_name", label=gettext_lazy("Name"), sort_key="search_name"),
+            Column(
+                "full_name", label=gettext_lazy("Full name"), sort_key="search_name"
+            ),
             Column(
                 "programme_title",
                 label=gettext_lazy("Programme"),
