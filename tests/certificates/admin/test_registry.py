@@ -58,7 +58,7 @@ def test_list_shows_columns(superuser, registry):
     assert len(response.context["object_list"]) == 5
     for label in (
         "Registration number",
-        "Name",
+        "Full name",
         "Programme",
         "Status",
         "Issued",
