@@ -34,7 +34,7 @@ from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets.button import HeaderButton
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.admin.widgets.button import MenuItem as ButtonMenuItem
 from wagtail.log_actions import registry as log_registry
 from wagtail.permissions import policy_registry
@@ -435,35 +435,41 @@ class CertificateDetailView(
 
     @cached_property
     def header_buttons(self):
+        """Only the two actions: the links live in the "more" menu and the body,
+        so the certificate number in the title is never cut off."""
         c = self.certificate
-        buttons = [
+        if not self.can_revoke:
+            return []
+        return [
             HeaderButton(
+                _("Reissue"),
+                url=reverse(f"{REGISTRY}:reissue", args=[c.pk]),
+                icon_name="rotate",
+            ),
+            HeaderButton(
+                _("Revoke"),
+                url=reverse(f"{REGISTRY}:revoke", args=[c.pk]),
+                icon_name="cross",
+                classname="no",
+            ),
+        ]
+
+    def get_header_more_buttons(self):
+        c = self.certificate
+        return [
+            Button(
                 _("Download PDF"),
                 url=reverse(f"{REGISTRY}:pdf", args=[c.pk]),
                 icon_name="download",
+                priority=10,
             ),
-            HeaderButton(
+            Button(
                 _("Public verification page"),
                 url=reverse("certificates:verify", args=[c.code]),
                 icon_name="link-external",
-                attrs={"target": "_blank", "rel": "noopener"},
+                priority=20,
             ),
         ]
-        if self.can_revoke:
-            buttons += [
-                HeaderButton(
-                    _("Reissue"),
-                    url=reverse(f"{REGISTRY}:reissue", args=[c.pk]),
-                    icon_name="rotate",
-                ),
-                HeaderButton(
-                    _("Revoke"),
-                    url=reverse(f"{REGISTRY}:revoke", args=[c.pk]),
-                    icon_name="cross",
-                    classname="no",
-                ),
-            ]
-        return buttons
 
     def history(self) -> list[dict]:
         entries = (
