@@ -177,6 +177,20 @@ class QuoteBlock(blocks.StructBlock):
         }
 
 
+class ResultBlock(blocks.CharBlock):
+    """One short outcome of a success story, rendered as a list item."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+    class Meta:
+        icon = "tick"
+        template = "cms_pages/blocks/result.html"
+        description = _("One short, concrete outcome of the story")
+        preview_value = "Слухання перенесли на вечір, тож прийшли й батьки малих дітей"
+
+
 class AccordionItemBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Title"), max_length=200)
     body = SafeRichTextBlock(label=_("Text"))

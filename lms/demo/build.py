@@ -9,21 +9,39 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
-from wagtail.models import Page, Site
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, Page, Site
 
-from cms_pages.models import HomePage, NewsIndexPage, NewsPage, StandardPage
+from cms_pages.models import (
+    HomePage,
+    LibraryIndexPage,
+    LibraryItemDocument,
+    LibraryItemPage,
+    NewsIndexPage,
+    NewsPage,
+    StandardPage,
+    StoryIndexPage,
+    StoryPage,
+)
 from courses.models import LessonPage, ModulePage, ProgrammeIndexPage, ProgrammePage
 
+from . import public_content
 from . import sample_programme as content
+from .checklist_pdf import checklist_pdf
 
 
-def _child(parent: Page, model, slug: str, **fields) -> tuple[Page, bool]:
+def _child(
+    parent: Page, model, slug: str, *, tags: list[str] | None = None, **fields
+) -> tuple[Page, bool]:
     existing = model.objects.child_of(parent).filter(slug=slug).first()
     if existing is not None:
         return existing, False
     page = model(slug=slug, **fields)
+    if tags:
+        page.tags.add(*tags)
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page, True
@@ -101,9 +119,7 @@ def build_site(*, include_sample: bool = True) -> dict:
         "самоврядуванні: для посадових осіб громад і для активних "
         "мешканців.</p>",
     )
-    news_index, _ = _child(
-        home, NewsIndexPage, "news", title="Новини та історії успіху"
-    )
+    news_index, _ = _child(home, NewsIndexPage, "news", title="Новини")
     for item in content.NEWS:
         _child(
             news_index,
@@ -114,6 +130,8 @@ def build_site(*, include_sample: bool = True) -> dict:
             summary=item["summary"],
             body=stream_body([("paragraph", item["body"])]),
         )
+    build_library(home)
+    build_stories(home)
     _child(
         home,
         StandardPage,
@@ -171,3 +189,80 @@ def build_site(*, include_sample: bool = True) -> dict:
         )
         home.save_revision().publish()
     return {"home": home, "catalogue": catalogue, "programme": programme}
+
+
+def build_library(home: HomePage) -> LibraryIndexPage:
+    """The library at ``/library/`` with the materials of ``public_content``."""
+    spec = public_content.LIBRARY
+    library, _ = _child(
+        home, LibraryIndexPage, spec["slug"], title=spec["title"], intro=spec["intro"]
+    )
+    for item in public_content.MATERIALS:
+        page, created = _child(
+            library,
+            LibraryItemPage,
+            item["slug"],
+            title=item["title"],
+            material_type=item["material_type"],
+            year=item["year"],
+            authors=item["authors"],
+            language=item["language"],
+            summary=item["summary"],
+            source_url=item["source_url"],
+            body=stream_body(item["body"]),
+            tags=item["tags"],
+        )
+        if item.get("document") == "checklist" and created:
+            LibraryItemDocument.objects.create(
+                page=page,
+                document=_checklist_document(),
+                caption=public_content.CHECKLIST["caption"],
+            )
+    return library
+
+
+def _checklist_document():
+    """The programme's own checklist as a Wagtail document (made once)."""
+    spec = public_content.CHECKLIST
+    Document = get_document_model()
+    existing = Document.objects.filter(title=spec["title"]).first()
+    if existing is not None:
+        return existing
+    data = checklist_pdf(spec)
+    document = Document(
+        title=spec["title"],
+        collection=Collection.get_first_root_node(),
+        file=ContentFile(data, name=spec["filename"]),
+    )
+    document._set_document_file_metadata()
+    document.save()
+    return document
+
+
+def build_stories(home: HomePage) -> StoryIndexPage:
+    """Success stories at ``/stories/``: illustrative composites, marked so."""
+    spec = public_content.STORIES_INDEX
+    stories, _ = _child(
+        home, StoryIndexPage, spec["slug"], title=spec["title"], intro=spec["intro"]
+    )
+    for story in public_content.STORIES:
+        _child(
+            stories,
+            StoryPage,
+            story["slug"],
+            title=story["title"],
+            community=story["community"],
+            oblast=story["oblast"],
+            year=story["year"],
+            summary=story["summary"],
+            body=stream_body(story["body"]),
+            results=json.dumps(
+                [{"type": "result", "value": text} for text in story["results"]],
+                ensure_ascii=False,
+            ),
+            quote=story["quote"],
+            quote_attribution=story["quote_attribution"],
+            is_illustrative=True,
+            tags=story["tags"],
+        )
+    return stories

@@ -1,9 +1,4 @@
-"""Site pages: home, standard pages, news and success stories.
-
-Lean page models: fields, panels, tree rules, search fields and a ``get_context``
-that calls selectors. Rich text is sanitised in ``clean()`` (Wagtail runs
-``full_clean`` on every page save), never on render.
-"""
+"""Home, standard and news pages."""
 
 from django.db import models
 from django.utils import timezone
@@ -15,27 +10,13 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from . import selectors
-from .blocks import BaseStreamBlock
-from .sanitize import sanitize_html
-
-
-class SanitizedPage(Page):
-    """Abstract page whose ``sanitized_fields`` are cleaned on every save."""
-
-    sanitized_fields: tuple[str, ...] = ()
-
-    class Meta:
-        abstract = True
-
-    def clean(self):
-        super().clean()
-        for name in self.sanitized_fields:
-            setattr(self, name, sanitize_html(getattr(self, name)))
+from .. import selectors
+from ..blocks import BaseStreamBlock
+from .base import SanitizedPage
 
 
 class HomePage(SanitizedPage):
-    """The organisation's front page: introduction, featured programmes, news."""
+    """The organisation's front page: programmes, library, stories, news."""
 
     hero_title = models.CharField(_("headline"), max_length=200, blank=True)
     intro = RichTextField(_("introduction"), blank=True)
@@ -71,6 +52,8 @@ class HomePage(SanitizedPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["latest_news"] = selectors.news_latest(site_root=self, limit=3)
+        context["latest_materials"] = selectors.library_latest(site_root=self, limit=3)
+        context["latest_stories"] = selectors.stories_latest(site_root=self, limit=3)
         context["featured"] = [
             block.value.specific
             for block in self.featured_programmes
@@ -97,7 +80,7 @@ class StandardPage(SanitizedPage):
 
 
 class NewsIndexPage(SanitizedPage):
-    """News and success stories, newest first."""
+    """News items, newest first (success stories have their own index)."""
 
     intro = models.TextField(_("introduction"), blank=True)
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -114,7 +97,7 @@ class NewsIndexPage(SanitizedPage):
 
 
 class NewsPage(SanitizedPage):
-    """A news item or a success story from a community."""
+    """A news item."""
 
     date = models.DateField(_("date"), default=timezone.localdate)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
