@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wagtail.log_actions import log
 
@@ -43,22 +44,23 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-ERR_NO_TEMPLATE = (
+ERR_NO_TEMPLATE = gettext_noop(
     "No certificate template for “%(kind)s” programmes. Create one in the admin: "
     "Certificates → Certificate templates."
 )
-ERR_NOT_COMPLETED = "%(name)s has not completed “%(programme)s”."
-ERR_SIGNING = (
+ERR_NOT_COMPLETED = gettext_noop("%(name)s has not completed “%(programme)s”.")
+ERR_SIGNING = gettext_noop(
     "Certificates cannot be issued: signing is switched on but the signing key is "
     "missing (%(detail)s). Run “python manage.py certificates_keygen” on the server "
     "or set LMS_CERTIFICATES_KEY_DIR."
 )
-ERR_NO_NAME = (
+ERR_NO_NAME = gettext_noop(
     "%(username)s has no name in their profile; a certificate prints the full "
     "name (surname, given name, patronymic). Ask them to fill in their profile."
 )
-ERR_REASON = "Give a reason."
-ERR_NOT_VALID = "Only a valid certificate can be %(action)s."
+ERR_REASON = gettext_noop("Give a reason.")
+ERR_REVOKE_NOT_VALID = gettext_noop("Only a valid certificate can be revoked.")
+ERR_REISSUE_NOT_VALID = gettext_noop("Only a valid certificate can be reissued.")
 
 
 def _local_date(value):
@@ -381,7 +383,7 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
         if locked.status == CertificateStatus.REVOKED:
             return locked
         if locked.status != CertificateStatus.VALID:
-            raise ValidationError(_(ERR_NOT_VALID) % {"action": _("revoked")})
+            raise ValidationError(_(ERR_REVOKE_NOT_VALID))
         locked.status = CertificateStatus.REVOKED
         locked.revoked_at = timezone.now()
         locked.revoked_by = actor
@@ -420,7 +422,7 @@ def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> Cert
         _next_number_lock(timezone.localdate().year)
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if old.status != CertificateStatus.VALID:
-            raise ValidationError(_(ERR_NOT_VALID) % {"action": _("reissued")})
+            raise ValidationError(_(ERR_REISSUE_NOT_VALID))
         old.status = CertificateStatus.SUPERSEDED
         old.save(update_fields=["status"])
         enrolment = Enrolment.objects.filter(

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wagtail.log_actions import log
 from wagtail.models import (
@@ -32,11 +33,13 @@ from .signals import programme_completed
 
 logger = logging.getLogger(__name__)
 
-ERR_LOGIN = "Log in to enrol."
-ERR_NOT_LIVE = "This programme is not open for enrolment."
-ERR_NOT_ENROLLED = "You are not enrolled in this programme."
-ERR_NOT_ITEM = "This page is not a required item of a programme."
-ERR_NOT_SELF_COMPLETABLE = "This item is completed by passing it, not by marking it."
+ERR_LOGIN = gettext_noop("Log in to enrol.")
+ERR_NOT_LIVE = gettext_noop("This programme is not open for enrolment.")
+ERR_NOT_ENROLLED = gettext_noop("You are not enrolled in this programme.")
+ERR_NOT_ITEM = gettext_noop("This page is not a required item of a programme.")
+ERR_NOT_SELF_COMPLETABLE = gettext_noop(
+    "This item is completed by passing it, not by marking it."
+)
 
 
 # --- Enrolment ------------------------------------------------------------------
@@ -52,7 +55,7 @@ def enrolment_create(*, user, programme: ProgrammePage) -> Enrolment:
     users and ``ValidationError`` for programmes that are not live.
     """
     if not user.is_authenticated or not user.is_active:
-        raise PermissionDenied(ERR_LOGIN)
+        raise PermissionDenied(_(ERR_LOGIN))
     if not programme.live:
         raise ValidationError(_(ERR_NOT_LIVE))
     initial = (
@@ -95,7 +98,7 @@ def enrolment_withdraw(*, user, programme: ProgrammePage) -> Enrolment | None:
     """Withdraw ``user`` from ``programme``. Completions are kept, so coming back
     later resumes where they left off. A completed programme stays completed."""
     if not user.is_authenticated:
-        raise PermissionDenied(ERR_LOGIN)
+        raise PermissionDenied(_(ERR_LOGIN))
     enrolment = (
         Enrolment.objects.select_for_update()
         .filter(user=user, programme=programme)
@@ -146,7 +149,7 @@ def item_complete(
     ``programme_completed`` sent, after commit) exactly once.
     """
     if not user.is_authenticated:
-        raise PermissionDenied(ERR_LOGIN)
+        raise PermissionDenied(_(ERR_LOGIN))
     if not getattr(item.specific_class, "lms_required_item", False) or not item.live:
         raise ValidationError(_(ERR_NOT_ITEM))
     if source == ItemCompletion.Source.LEARNER and not getattr(
@@ -274,7 +277,7 @@ PROFILE_FIELDS = (
 def profile_update(*, user, **fields: str) -> LearnerProfile:
     """Create or update the learner's profile from cleaned form data."""
     if not user.is_authenticated:
-        raise PermissionDenied(ERR_LOGIN)
+        raise PermissionDenied(_(ERR_LOGIN))
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Unknown profile fields: {sorted(unknown)}")

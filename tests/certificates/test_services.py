@@ -7,6 +7,7 @@ import hashlib
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from wagtail.models import ModelLogEntry
 
@@ -30,6 +31,13 @@ from tests.factories.certificates import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Service messages are translated; these tests read the English msgids."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
