@@ -14,6 +14,7 @@ gives it back: registration numbers are unique and gap-free per year.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import logging
 from decimal import Decimal
@@ -149,8 +150,6 @@ def snapshot_to_pdf_input(
     data: dict, *, logo: bytes | None = None, signature_image: bytes | None = None
 ) -> pdf.CertificateSnapshot:
     """Turn the stored JSON snapshot into the renderer's dataclass."""
-    import datetime as dt
-
     values = dict(data)
     for key in ("date_started", "date_completed", "date_issued"):
         if values.get(key):
@@ -184,10 +183,9 @@ def render_pdf(
         ) from exc
     if not conf.signing_enabled():
         return document, False
-    signer = signing_signer()
     from . import signing
 
-    return signing.sign_pdf(document, signer=signer), True
+    return signing.sign_pdf(document, signer=signing_signer()), True
 
 
 def signing_signer():
@@ -206,14 +204,16 @@ def ensure_can_issue() -> None:
         signing_signer()
 
 
-def _next_number(year: int) -> int:
+def _lock_counter(year: int) -> RegistrationCounter:
+    """The year's counter row, locked until the transaction ends.
+
+    Taken before looking for an existing certificate, it serialises issuing:
+    whoever comes second waits here and then sees the first one's certificate.
+    """
     RegistrationCounter.objects.bulk_create(
         [RegistrationCounter(year=year)], ignore_conflicts=True
     )
-    counter = RegistrationCounter.objects.select_for_update().get(year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    return RegistrationCounter.objects.select_for_update().get(year=year)
 
 
 def _unused_code() -> str:
@@ -227,22 +227,27 @@ def _unused_code() -> str:
 def _create(
     *,
     user,
+    full_name: str,
     programme: ProgrammePage,
+    template: CertificateTemplate,
     enrolment: Enrolment | None,
     actor,
+    now: dt.datetime,
+    counter: RegistrationCounter,
 ) -> Certificate:
-    """Insert a new certificate (caller holds the transaction)."""
-    template = template_for(programme)
-    now = timezone.now()
+    """Insert a new certificate; the caller holds the transaction and the locked
+    counter of the year of ``now``."""
     issued_on = timezone.localdate(now)
-    number = _next_number(issued_on.year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    number = counter.last_number
     code = _unused_code()
     reg = codes.registration_number(issued_on.year, number)
     date_completed = _local_date(enrolment.completed_at) if enrolment else None
     data = build_snapshot(
         template=template,
         programme=programme,
-        full_name=learner_full_name(user),
+        full_name=full_name,
         date_started=_local_date(enrolment.created_at) if enrolment else None,
         date_completed=date_completed or issued_on,
         date_issued=issued_on,
@@ -297,23 +302,23 @@ def certificate_issue(
         raise PermissionDenied(_("You cannot issue certificates."))
     programme = programme.specific if hasattr(programme, "specific") else programme
     enrolment = _completed_enrolment(user, programme)
+    full_name = learner_full_name(user)
     if enrolment is None:
         raise ValidationError(
             _(ERR_NOT_COMPLETED)
             % {
-                "name": learner_full_name(user) or user.get_username(),
+                "name": full_name or user.get_username(),
                 "programme": programme.title,
             }
         )
-    if not learner_full_name(user):
+    if not full_name:
         raise ValidationError(_(ERR_NO_NAME) % {"username": user.get_username()})
-    template_for(programme)
+    template = template_for(programme)
     ensure_can_issue()
     try:
         with transaction.atomic():
-            # The year's counter lock serialises issuing: whoever comes second
-            # sees the first one's certificate below.
-            _next_number_lock(timezone.localdate().year)
+            now = timezone.now()
+            counter = _lock_counter(timezone.localdate(now).year)
             existing = Certificate.objects.filter(user=user, programme=programme)
             found = existing.filter(status=CertificateStatus.VALID).first()
             if found is None and actor is None:
@@ -321,7 +326,14 @@ def certificate_issue(
             if found is not None:
                 return found, False
             certificate = _create(
-                user=user, programme=programme, enrolment=enrolment, actor=actor
+                user=user,
+                full_name=full_name,
+                programme=programme,
+                template=template,
+                enrolment=enrolment,
+                actor=actor,
+                now=now,
+                counter=counter,
             )
             log(
                 instance=certificate,
@@ -349,14 +361,6 @@ def certificate_issue(
         programme.pk,
     )
     return certificate, True
-
-
-def _next_number_lock(year: int) -> None:
-    """Take the year's counter row lock without using a number."""
-    RegistrationCounter.objects.bulk_create(
-        [RegistrationCounter(year=year)], ignore_conflicts=True
-    )
-    list(RegistrationCounter.objects.select_for_update().filter(year=year))
 
 
 def certificate_issue_on_completion(*, enrolment: Enrolment) -> Certificate | None:
@@ -413,13 +417,17 @@ def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> Cert
         raise ValidationError(
             _("The learner or the programme no longer exists; revoke instead.")
         )
-    if not learner_full_name(certificate.user):
+    full_name = learner_full_name(certificate.user)
+    if not full_name:
         raise ValidationError(
             _(ERR_NO_NAME) % {"username": certificate.user.get_username()}
         )
+    programme = certificate.programme.specific
+    template = template_for(programme)
     ensure_can_issue()
     with transaction.atomic():
-        _next_number_lock(timezone.localdate().year)
+        now = timezone.now()
+        counter = _lock_counter(timezone.localdate(now).year)
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if old.status != CertificateStatus.VALID:
             raise ValidationError(_(ERR_REISSUE_NOT_VALID))
@@ -430,9 +438,13 @@ def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> Cert
         ).first()
         new = _create(
             user=old.user,
-            programme=old.programme.specific,
+            full_name=full_name,
+            programme=programme,
+            template=template,
             enrolment=enrolment,
             actor=actor,
+            now=now,
+            counter=counter,
         )
         old.superseded_by = new
         old.save(update_fields=["superseded_by"])

@@ -175,10 +175,6 @@ def _file_names(certificate: Certificate, extension: str) -> dict[str, str]:
     }
 
 
-def _canonical_or_none(code: str) -> str | None:
-    return normalise_code(code)
-
-
 # --- Public verification -----------------------------------------------------------
 
 
@@ -205,7 +201,7 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
 @require_safe
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """The public verification page of one certificate (no login)."""
-    canonical = _canonical_or_none(code)
+    canonical = normalise_code(code)
     if canonical is None:
         return _not_found(request, code)
     if canonical != code:
@@ -232,7 +228,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def verify_json(request: HttpRequest, code: str) -> HttpResponse:
     """The verification page's facts as JSON, for other systems."""
-    canonical = _canonical_or_none(code)
+    canonical = normalise_code(code)
     if canonical is None:
         return _json_not_found()
     if canonical != code:
@@ -387,7 +383,7 @@ def issuer_profile(request: HttpRequest) -> HttpResponse:
 @require_safe
 def achievement(request: HttpRequest, code: str) -> HttpResponse:
     """The Open Badges 3.0 achievement (the programme) of a certificate."""
-    canonical = _canonical_or_none(code)
+    canonical = normalise_code(code)
     if canonical is None:
         return _json_not_found()
     if canonical != code:
@@ -412,7 +408,7 @@ def achievement(request: HttpRequest, code: str) -> HttpResponse:
 
 def _owner_certificate(request: HttpRequest, code: str, url_name: str):
     """(certificate, None) for a download the user may make, else (None, response)."""
-    canonical = _canonical_or_none(code)
+    canonical = normalise_code(code)
     if canonical is None:
         return None, _not_found(request, code)
     if canonical != code:
