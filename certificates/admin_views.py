@@ -43,7 +43,7 @@ from courses.choices import ProgrammeKind
 from courses.models import ProgrammePage
 from courses.quiz_admin.spreadsheets import SafeSpreadsheetExportMixin
 
-from . import pdf, permissions, registry, services
+from . import pdf, permissions, registry, selectors, services
 from .admin_forms import CertificateFilterSet, IssueLearnerForm, ReasonForm
 from .models import BulkIssueJob, Certificate, CertificateStatus, CertificateTemplate
 
@@ -499,7 +499,7 @@ class CertificateDetailView(
             supersedes=Certificate.objects.filter(superseded_by=c)
             .only("pk", "registration_number")
             .first(),
-            verify_url=services.verify_url(c.code),
+            verify_url=selectors.verify_url(c.code),
             can_revoke=self.can_revoke,
             learner_name=registry.display_name(c.user) if c.user else "",
         )

@@ -34,7 +34,7 @@ from wagtail.log_actions import log
 from courses.choices import EnrolmentStatus, ProgrammeKind
 from courses.models import Enrolment, LearnerProfile, ProgrammePage
 
-from . import codes, conf, pdf, permissions
+from . import codes, conf, pdf, permissions, selectors
 from .models import (
     BulkIssueJob,
     Certificate,
@@ -82,10 +82,6 @@ def template_for(programme: ProgrammePage) -> CertificateTemplate:
             _(ERR_NO_TEMPLATE) % {"kind": ProgrammeKind(programme.kind).label}
         )
     return template
-
-
-def verify_url(code: str) -> str:
-    return conf.public_url() + reverse("certificates:verify", args=[code])
 
 
 def _image_bytes(image) -> bytes | None:
@@ -137,7 +133,7 @@ def build_snapshot(
         "signatory_position": template.signatory_position,
         "registration_number": registration_number,
         "code": code,
-        "verify_url": verify_url(code),
+        "verify_url": selectors.verify_url(code),
         "outcomes": _programme_outcomes(programme) if template.include_outcomes else [],
         "colours": {
             "primary": template.colour_primary,
@@ -499,7 +495,7 @@ def certificate_email(*, certificate_id: int) -> bool:
         return False
     context = {
         "certificate": certificate,
-        "verify_url": verify_url(certificate.code),
+        "verify_url": selectors.verify_url(certificate.code),
         "pdf_url": conf.public_url()
         + reverse("certificates:pdf", args=[certificate.code]),
         "my_url": conf.public_url() + reverse("certificates_learner:mine"),

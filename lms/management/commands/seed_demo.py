@@ -30,6 +30,7 @@ from wagtail.images.models import Image
 
 from allauth.account.models import EmailAddress
 
+from certificates import selectors as certificate_selectors
 from certificates import services as certificate_services
 from certificates.models import CertificateTemplate
 from courses import quiz_services, services
@@ -209,7 +210,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo certificate of learner2: № {certificate.registration_number} "
             f"({'signed' if certificate.signed else 'unsigned'}): "
-            f"{certificate_services.verify_url(certificate.code)}"
+            f"{certificate_selectors.verify_url(certificate.code)}"
         )
 
     def _feature(self, home, programmes: list[ProgrammePage]) -> None:
