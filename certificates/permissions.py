@@ -31,7 +31,3 @@ def can_download(user, certificate) -> bool:
     if certificate.user_id is not None and certificate.user_id == user.pk:
         return True
     return can_view_registry(user)
-
-
-def registry_filter(user, queryset):
-    return queryset if can_view_registry(user) else queryset.none()
